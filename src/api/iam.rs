@@ -1,0 +1,243 @@
+//! IAM (Keystone v3): password login and project lookup (IMS-API.md §11).
+
+use crate::api::client::{Call, Credential, Http, Method};
+use crate::api::model::text;
+use crate::error::Error;
+use crate::secret::Secret;
+use reqwest::Url;
+use serde_json::{Value, json};
+use std::time::SystemTime;
+
+/// How a token is scoped: IMS needs a project-scoped token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    ProjectId(String),
+    /// On Huawei Cloud and OTC the project name is the region name (or `region_suffix`).
+    ProjectName(String),
+}
+
+/// A token IAM issued, with what came with it.
+#[derive(Debug, Clone)]
+pub struct IssuedToken {
+    pub token: Secret,
+    pub expires_at: Option<SystemTime>,
+    pub project_id: Option<String>,
+    /// `image` endpoints of the catalog: (region, interface, url).
+    pub image_endpoints: Vec<CatalogEndpoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CatalogEndpoint {
+    pub region: Option<String>,
+    pub interface: Option<String>,
+    pub url: String,
+}
+
+/// The image endpoint to use from a catalog: the public one of the region when there are several.
+pub fn pick_image_endpoint<'a>(
+    endpoints: &'a [CatalogEndpoint],
+    region: Option<&str>,
+) -> Option<&'a CatalogEndpoint> {
+    let public = |e: &&CatalogEndpoint| e.interface.as_deref().is_none_or(|i| i == "public");
+    let in_region =
+        |e: &&CatalogEndpoint| region.is_none_or(|r| e.region.as_deref().is_none_or(|er| er == r));
+    endpoints
+        .iter()
+        .filter(public)
+        .find(in_region)
+        .or_else(|| endpoints.iter().find(public))
+}
+
+pub fn login_body(
+    username: &str,
+    password: &Secret,
+    domain: Option<&str>,
+    scope: &Scope,
+) -> Vec<u8> {
+    let mut user = json!({"name": username, "password": password.expose()});
+    if let Some(d) = domain {
+        user["domain"] = json!({"name": d});
+    }
+    let mut project = match scope {
+        Scope::ProjectId(id) => json!({"id": id}),
+        Scope::ProjectName(name) => json!({"name": name}),
+    };
+    if let (Scope::ProjectName(_), Some(d)) = (scope, domain) {
+        project["domain"] = json!({"name": d});
+    }
+    serde_json::to_vec(&json!({
+        "auth": {
+            "identity": {"methods": ["password"], "password": {"user": user}},
+            "scope": {"project": project}
+        }
+    }))
+    .expect("JSON serialises")
+}
+
+pub fn login(
+    http: &Http,
+    iam: &Url,
+    username: &str,
+    password: &Secret,
+    domain: Option<&str>,
+    scope: &Scope,
+) -> Result<IssuedToken, Error> {
+    let body = login_body(username, password, domain, scope);
+    let reply = http
+        .send(&Call {
+            method: Method::Post,
+            base: iam,
+            path: "/v3/auth/tokens",
+            query: &[],
+            body: Some(&body),
+            project_id: None,
+            credential: Credential::None,
+        })
+        .map_err(|e| match e {
+            Error::Auth(mut se) => {
+                se.hint = Some(format!(
+                    "IAM refused the login of user '{username}'{}: check username, password and domain",
+                    domain.map(|d| format!(" in domain '{d}'")).unwrap_or_default()
+                ));
+                Error::Auth(se)
+            }
+            other => other,
+        })?;
+    let Some(token) = reply.subject_token else {
+        return Err(Error::unavailable(format!(
+            "IAM at {iam} answered the login without an X-Subject-Token header"
+        )));
+    };
+    Ok(parse_token_body(token, &reply.json))
+}
+
+pub fn parse_token_body(token: Secret, body: &Value) -> IssuedToken {
+    let t = body.get("token").unwrap_or(&Value::Null);
+    let expires_at = text(t, "expires_at").and_then(|s| humantime::parse_rfc3339_weak(&s).ok());
+    let project_id = t.get("project").and_then(|p| text(p, "id"));
+    let image_endpoints = t
+        .get("catalog")
+        .and_then(Value::as_array)
+        .map(|services| {
+            services
+                .iter()
+                .filter(|s| text(s, "type").as_deref() == Some("image"))
+                .flat_map(|s| {
+                    s.get("endpoints")
+                        .and_then(Value::as_array)
+                        .cloned()
+                        .unwrap_or_default()
+                })
+                .filter_map(|e| {
+                    Some(CatalogEndpoint {
+                        region: text(&e, "region_id").or_else(|| text(&e, "region")),
+                        interface: text(&e, "interface"),
+                        url: text(&e, "url")?,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    IssuedToken {
+        token,
+        expires_at,
+        project_id,
+        image_endpoints,
+    }
+}
+
+/// A project IAM knows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Project {
+    pub id: String,
+    pub name: String,
+}
+
+/// `GET /v3/projects?name=...`, signed like any request (no X-Project-Id).
+pub fn projects_named(
+    http: &Http,
+    iam: &Url,
+    credential: Credential<'_>,
+    name: &str,
+) -> Result<Vec<Project>, Error> {
+    let reply = http.send(&Call {
+        method: Method::Get,
+        base: iam,
+        path: "/v3/projects",
+        query: &[("name".to_string(), name.to_string())],
+        body: None,
+        project_id: None,
+        credential,
+    })?;
+    Ok(reply
+        .json
+        .get("projects")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|p| {
+                    Some(Project {
+                        id: text(p, "id")?,
+                        name: text(p, "name").unwrap_or_default(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn login_body_by_project_name() {
+        let body = login_body(
+            "alice",
+            &Secret::new("pw"),
+            Some("acme"),
+            &Scope::ProjectName("eu-de".into()),
+        );
+        let v: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["auth"]["identity"]["methods"][0], "password");
+        assert_eq!(v["auth"]["identity"]["password"]["user"]["name"], "alice");
+        assert_eq!(
+            v["auth"]["identity"]["password"]["user"]["domain"]["name"],
+            "acme"
+        );
+        assert_eq!(v["auth"]["scope"]["project"]["name"], "eu-de");
+    }
+
+    #[test]
+    fn token_body_gives_project_expiry_and_catalog() {
+        let body = json!({"token": {
+            "expires_at": "2026-11-24T10:00:00.527363Z",
+            "project": {"id": "p1", "name": "eu-de"},
+            "catalog": [
+                {"type": "compute", "endpoints": [{"url": "https://ecs", "interface": "public"}]},
+                {"type": "image", "endpoints": [
+                    {"url": "https://internal-ims", "interface": "internal", "region_id": "eu-de"},
+                    {"url": "https://ims.eu-de.example", "interface": "public", "region_id": "eu-de"},
+                    {"url": "https://ims.eu-nl.example", "interface": "public", "region": "eu-nl"}]}]}});
+        let t = parse_token_body(Secret::new("tok"), &body);
+        assert_eq!(t.project_id.as_deref(), Some("p1"));
+        assert!(t.expires_at.is_some());
+        assert_eq!(t.image_endpoints.len(), 3);
+        assert_eq!(
+            pick_image_endpoint(&t.image_endpoints, Some("eu-nl"))
+                .unwrap()
+                .url,
+            "https://ims.eu-nl.example"
+        );
+        assert_eq!(
+            pick_image_endpoint(&t.image_endpoints, Some("eu-de"))
+                .unwrap()
+                .url,
+            "https://ims.eu-de.example"
+        );
+        assert_eq!(
+            pick_image_endpoint(&t.image_endpoints, None).unwrap().url,
+            "https://ims.eu-de.example"
+        );
+    }
+}

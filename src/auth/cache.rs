@@ -1,0 +1,202 @@
+//! On-disk cache of IAM tokens and discovered project ids, so a second command makes no IAM call.
+//!
+//! One file per key (IAM endpoint, domain, user, project scope) under the user's cache
+//! directory, named by a hash of the key. Files are created 0600 in a 0700 directory and
+//! replaced atomically; a token is reused until five minutes before it expires.
+
+use crate::api::iam::{CatalogEndpoint, IssuedToken};
+use crate::auth::signer::sha256_hex;
+use crate::secret::Secret;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+/// Tokens this close to expiry are not reused.
+pub const EXPIRY_MARGIN: Duration = Duration::from_secs(300);
+
+#[derive(Debug, Clone)]
+pub struct Cache {
+    dir: PathBuf,
+}
+
+#[derive(Serialize, Deserialize)]
+struct TokenFile {
+    token: String,
+    expires_at: Option<String>,
+    project_id: Option<String>,
+    #[serde(default)]
+    image_endpoints: Vec<CatalogEndpoint>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ProjectFile {
+    project_id: String,
+}
+
+impl Cache {
+    /// `<cache dir>/ims-share`, or `None` when the platform has no cache directory.
+    pub fn user_default() -> Option<Cache> {
+        dirs::cache_dir().map(|d| Cache {
+            dir: d.join("ims-share"),
+        })
+    }
+
+    pub fn at(dir: impl Into<PathBuf>) -> Cache {
+        Cache { dir: dir.into() }
+    }
+
+    fn path(&self, kind: &str, key: &[&str]) -> PathBuf {
+        let digest = sha256_hex(key.join("\n").as_bytes());
+        self.dir.join(format!("{kind}-{}.json", &digest[..32]))
+    }
+
+    pub fn token_path(&self, key: &[&str]) -> PathBuf {
+        self.path("token", key)
+    }
+
+    pub fn load_token(&self, key: &[&str], now: SystemTime) -> Option<IssuedToken> {
+        let text = std::fs::read_to_string(self.path("token", key)).ok()?;
+        let file: TokenFile = serde_json::from_str(&text).ok()?;
+        let expires_at = file
+            .expires_at
+            .as_deref()
+            .and_then(|s| humantime::parse_rfc3339_weak(s).ok());
+        // A token without a known expiry is not cached at all (see store_token).
+        let expires = expires_at?;
+        if expires.duration_since(now).unwrap_or_default() <= EXPIRY_MARGIN {
+            return None;
+        }
+        Some(IssuedToken {
+            token: Secret::new(file.token),
+            expires_at,
+            project_id: file.project_id,
+            image_endpoints: file.image_endpoints,
+        })
+    }
+
+    pub fn store_token(&self, key: &[&str], token: &IssuedToken) -> std::io::Result<()> {
+        let Some(expires_at) = token.expires_at else {
+            return Ok(());
+        };
+        let file = TokenFile {
+            token: token.token.expose().to_string(),
+            expires_at: Some(humantime::format_rfc3339(expires_at).to_string()),
+            project_id: token.project_id.clone(),
+            image_endpoints: token.image_endpoints.clone(),
+        };
+        self.write(&self.path("token", key), &serde_json::to_vec(&file)?)
+    }
+
+    pub fn forget_token(&self, key: &[&str]) {
+        let _ = std::fs::remove_file(self.path("token", key));
+    }
+
+    pub fn load_project(&self, key: &[&str]) -> Option<String> {
+        let text = std::fs::read_to_string(self.path("project", key)).ok()?;
+        serde_json::from_str::<ProjectFile>(&text)
+            .ok()
+            .map(|f| f.project_id)
+    }
+
+    pub fn store_project(&self, key: &[&str], project_id: &str) -> std::io::Result<()> {
+        let file = ProjectFile {
+            project_id: project_id.to_string(),
+        };
+        self.write(&self.path("project", key), &serde_json::to_vec(&file)?)
+    }
+
+    fn write(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        create_private_dir(&self.dir)?;
+        // tempfile creates the file 0600; rename makes the replacement atomic.
+        let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
+        tmp.write_all(bytes)?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    }
+}
+
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(expires_in: Duration) -> IssuedToken {
+        IssuedToken {
+            token: Secret::new("tok-123"),
+            expires_at: Some(SystemTime::now() + expires_in),
+            project_id: Some("p1".into()),
+            image_endpoints: vec![],
+        }
+    }
+
+    #[test]
+    fn tokens_round_trip_until_near_expiry() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::at(dir.path().join("c"));
+        let key = ["https://iam", "dom", "user", "eu-de"];
+        cache
+            .store_token(&key, &token(Duration::from_secs(3600)))
+            .unwrap();
+        let back = cache.load_token(&key, SystemTime::now()).unwrap();
+        assert_eq!(back.token.expose(), "tok-123");
+        assert_eq!(back.project_id.as_deref(), Some("p1"));
+        assert!(cache.load_token(&["other"], SystemTime::now()).is_none());
+        let later = SystemTime::now() + Duration::from_secs(3600 - 60);
+        assert!(
+            cache.load_token(&key, later).is_none(),
+            "too close to expiry"
+        );
+        cache.forget_token(&key);
+        assert!(cache.load_token(&key, SystemTime::now()).is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::at(dir.path().join("c"));
+        let key = ["k"];
+        cache
+            .store_token(&key, &token(Duration::from_secs(3600)))
+            .unwrap();
+        let mode = std::fs::metadata(cache.token_path(&key))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+        let dmode = std::fs::metadata(dir.path().join("c"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(dmode & 0o777, 0o700);
+    }
+
+    #[test]
+    fn projects_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::at(dir.path());
+        cache.store_project(&["iam", "AK", "eu-de"], "p9").unwrap();
+        assert_eq!(
+            cache.load_project(&["iam", "AK", "eu-de"]).as_deref(),
+            Some("p9")
+        );
+        assert_eq!(cache.load_project(&["iam", "AK", "eu-nl"]), None);
+    }
+}

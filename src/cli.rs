@@ -1,0 +1,428 @@
+//! The command line as clap sees it. Doc comments here are the `--help` text.
+//!
+//! Nothing outside `settings` reads these structs: they are turned into a validated
+//! [`crate::settings::Settings`] at one boundary.
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Durations are humantime style (`50ms`, `90s`, `5m`, `1h`); a bare number is refused,
+/// because `--timeout 30` could mean seconds or minutes.
+pub fn parse_duration(raw: &str) -> Result<Duration, String> {
+    let s = raw.trim();
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return Err(format!(
+            "'{raw}' has no unit: write it like 50ms, 90s, 5m or 1h"
+        ));
+    }
+    humantime::parse_duration(s)
+        .map_err(|e| format!("'{raw}' is not a duration ({e}): write it like 50ms, 90s, 5m or 1h"))
+}
+
+fn parse_positive(raw: &str) -> Result<u64, String> {
+    match raw.trim().parse::<u64>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("'{raw}' is not a whole number")),
+    }
+}
+
+const MAIN_EXAMPLES: &str = "\
+Examples:
+  ims-share --sandbox accept --all-pending     try it offline, no cloud account needed
+  ims-share status --member-status pending     what is waiting for you
+  ims-share accept 0b680482-acaa-4045-b14c-9a8c7dfe9c70
+  ims-share status -o json | jq -r '.images[] | select(.member_status==\"pending\") | .image_id' | ims-share accept -
+  JOB=$(ims-share accept --no-wait --all-pending) && ims-share wait $JOB
+
+Exit codes: 0 done, 1 refused or failed in part, 2 usage or configuration, 3 authentication,
+4 wait timed out, 5 service unreachable, 130 interrupted.";
+
+/// Accept or reject images shared with you on Huawei Cloud, Open Telekom Cloud and OpenStack.
+///
+/// Another project shared images with yours; until you accept them they do not show in your
+/// image list. ims-share shows what is pending, accepts or rejects one image or hundreds in one
+/// command, and waits for the asynchronous IMS jobs, with output for terminals, scripts and jq.
+#[derive(Debug, Parser)]
+#[command(name = "ims-share", version, after_help = MAIN_EXAMPLES, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Tables for people (the default when standard output is a terminal).
+    Table,
+    /// Tab-separated rows without a header (the default when piped).
+    Plain,
+    /// One JSON document, for jq.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModeArg {
+    /// One `PUT /v1/cloudimages/members` per chunk, then wait for the jobs (IMS).
+    Batch,
+    /// One `PUT /v2/images/{id}/members/{member}` per image (Glance v2, any OpenStack).
+    PerImage,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MemberStatusArg {
+    Pending,
+    Accepted,
+    Rejected,
+    /// The union of the three.
+    All,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Profile of the config file to use [env: IMS_SHARE_PROFILE]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Config file [env: IMS_SHARE_CONFIG] [default: <config dir>/ims-share/config.toml]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Region, e.g. eu-de or ap-southeast-1 (picks the endpoints and the project)
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Your project id (found through IAM when not given)
+    #[arg(long = "project-id", global = true, value_name = "ID")]
+    pub project_id: Option<String>,
+
+    /// IMS or Glance endpoint, overriding what cloud and region imply [env: IMS_SHARE_ENDPOINT]
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint: Option<String>,
+
+    /// IAM (Keystone) endpoint, with or without its trailing /v3
+    #[arg(long = "iam-endpoint", global = true, value_name = "URL")]
+    pub iam_endpoint: Option<String>,
+
+    /// Output format [default: table on a terminal, plain when piped]
+    #[arg(short = 'o', long, global = true, value_enum, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
+
+    /// Short for --output json
+    #[arg(long, global = true, conflicts_with = "output")]
+    pub json: bool,
+
+    /// No spinner or progress bar
+    #[arg(long = "no-progress", global = true)]
+    pub no_progress: bool,
+
+    /// Only results and errors: no progress, no "submitted job" lines
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Trace HTTP requests on stderr, secrets redacted (-vv adds headers and bodies)
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Time-out of one HTTP request
+    #[arg(long = "request-timeout", global = true, value_name = "DURATION", value_parser = parse_duration, default_value = "30s")]
+    pub request_timeout: Duration,
+
+    /// Retries after the first attempt, for network errors, throttling and 5xx (0 turns them off)
+    #[arg(long, global = true, value_name = "N", default_value_t = 4)]
+    pub retries: u32,
+
+    /// Extra CA certificates (PEM) to trust [env: OS_CACERT]
+    #[arg(long = "ca-bundle", global = true, value_name = "FILE")]
+    pub ca_bundle: Option<PathBuf>,
+
+    /// Talk to the built-in emulator instead of a cloud (no account needed)
+    #[arg(long, global = true)]
+    pub sandbox: bool,
+
+    /// State file of the --sandbox account [default: <data dir>/ims-share/sandbox.json]
+    #[arg(long = "sandbox-state", global = true, value_name = "FILE")]
+    pub sandbox_state: Option<PathBuf>,
+
+    /// Use this entry of OpenStack's clouds.yaml [env: OS_CLOUD]
+    #[arg(long = "os-cloud", global = true, value_name = "NAME")]
+    pub os_cloud: Option<String>,
+
+    /// Use this profile of KooCLI's ~/.hcloud/config.json
+    #[arg(long = "hcloud-profile", global = true, value_name = "NAME")]
+    pub hcloud_profile: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Accept images shared with you, and wait until IMS has done it
+    #[command(
+        long_about = "Accept images shared with you, and wait until IMS has done it.\n\n\
+In batch mode (the default on Huawei Cloud and OTC) the ids go in chunks of --batch-size to \
+PUT /v1/cloudimages/members; each chunk becomes an asynchronous job, whose id is printed on \
+stderr as soon as it exists, and ims-share waits for every job and reports each image. In \
+per-image mode (the default for OpenStack) each image gets its own PUT, --concurrency at a time.\n\n\
+An image already accepted counts as done, so running the same command twice is safe. \
+Full-ECS images need --vault-id; without it they are reported failed (vault_required) and the \
+others still go ahead.",
+        after_help = "\
+Examples:
+  ims-share accept 0b680482-acaa-4045-b14c-9a8c7dfe9c70 d164b5df-1bc3-4c3f-893e-3e471fd16e64
+  ims-share accept --all-pending --owner 3f1c9a7e2b4d4e6f8a0b1c2d3e4f5a6b --name 'ubuntu-*'
+  ims-share accept --all-pending --vault-id 5b4c1d9e-0e5e-4c1a-9c63-0f8f7c1e2a10
+  ims-share accept - < ids.txt
+  JOB=$(ims-share accept --no-wait --all-pending) && ims-share wait $JOB"
+    )]
+    Accept(AcceptArgs),
+
+    /// Reject images shared with you (they stay usable but leave your image list)
+    #[command(
+        long_about = "Reject images shared with you.\n\n\
+A rejected image no longer shows in your image list (it can still be used to create servers). \
+Batch and per-image modes work as for accept; an image already rejected counts as done.",
+        after_help = "\
+Examples:
+  ims-share reject 0b680482-acaa-4045-b14c-9a8c7dfe9c70
+  ims-share reject --all-pending --name 'test-*' --dry-run
+  ims-share --profile otc reject --mode per-image - < ids.txt"
+    )]
+    Reject(RejectArgs),
+
+    /// Show the images shared with you, one image's membership, or jobs
+    #[command(
+        long_about = "Show what is shared with you.\n\n\
+Without arguments: every image shared with you and your member status (pending, accepted, \
+rejected), narrowed with --member-status. With image ids: your membership of each (status, \
+created, updated). With --job: the state of IMS jobs, like wait but without waiting (exit 1 if \
+a job failed).",
+        after_help = "\
+Examples:
+  ims-share status
+  ims-share status --member-status pending -o json | jq -r '.images[].image_id'
+  ims-share status 0b680482-acaa-4045-b14c-9a8c7dfe9c70
+  ims-share status --job ff8080814dbd65d7014dbe0d84db0013"
+    )]
+    Status(StatusArgs),
+
+    /// Wait for IMS jobs to finish and report each image
+    #[command(
+        long_about = "Wait for IMS jobs to finish.\n\n\
+Polls each job until it succeeds or fails: first after half a second, then less and less often \
+up to --interval. A failed job is reported at once with its reason; the others are still waited \
+for. --timeout is one deadline for the whole wait; when it passes, the jobs still running are \
+printed and the exit code is 4.",
+        after_help = "\
+Examples:
+  ims-share wait ff8080814dbd65d7014dbe0d84db0013
+  ims-share wait --timeout 30m $(cat jobs.txt)
+  ims-share accept --no-wait --all-pending | ims-share wait -"
+    )]
+    Wait(WaitArgs),
+
+    /// Serve the emulator (IMS, Glance and IAM APIs) in the foreground, for testing scripts
+    #[command(
+        long_about = "Serve the built-in emulator of the IMS, Glance and IAM APIs on a loopback port.\n\n\
+It serves the same persisted account as --sandbox (or --state FILE, or a custom account from \
+--seed FILE), prints the profile and environment that point ims-share at it, logs one line per \
+request, and stops on Ctrl-C. The fault knobs make it misbehave on purpose, so scripts can be \
+tested against throttling, outages and slow or broken answers. \"Every N\" counts requests: \
+with --throttle-every 3 the 3rd, 6th, 9th... request is throttled.",
+        after_help = "\
+Examples:
+  ims-share sandbox
+  ims-share sandbox --listen 127.0.0.1:0 --job-duration 10s --latency 50ms
+  ims-share sandbox --throttle-every 3 --html-error-every 7
+  ims-share sandbox --reset"
+    )]
+    Sandbox(SandboxArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ChangeArgs {
+    /// Image ids (UUIDs); `-` reads more from standard input
+    #[arg(value_name = "IMAGE_ID")]
+    pub ids: Vec<String>,
+
+    /// Every image shared with you that is still pending
+    #[arg(long = "all-pending")]
+    pub all_pending: bool,
+
+    /// With --all-pending: only images owned by this project id
+    #[arg(long, value_name = "PROJECT", requires = "all_pending")]
+    pub owner: Option<String>,
+
+    /// With --all-pending: only images whose name matches this glob (e.g. 'ubuntu-*')
+    #[arg(long, value_name = "GLOB", requires = "all_pending")]
+    pub name: Option<String>,
+
+    /// Batch jobs or one request per image [default: batch; per-image for cloud = "openstack"]
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub mode: Option<ModeArg>,
+
+    /// Batch mode: images per request
+    #[arg(long = "batch-size", value_name = "N", default_value = "100", value_parser = parse_positive)]
+    pub batch_size: u64,
+
+    /// Requests in flight at once
+    #[arg(long, value_name = "N", default_value = "8", value_parser = parse_positive)]
+    pub concurrency: u64,
+
+    /// Per-image mode: the member id to update [default: your project id]
+    #[arg(long = "member-id", value_name = "ID")]
+    pub member_id: Option<String>,
+
+    /// Batch mode: print the job ids and return without waiting
+    #[arg(long = "no-wait")]
+    pub no_wait: bool,
+
+    /// Give up waiting after this long (exit 4, job ids printed)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10m")]
+    pub timeout: Duration,
+
+    /// Longest pause between two polls of a job
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10s")]
+    pub interval: Duration,
+
+    /// Resolve the ids and print the requests that would be sent; send no change
+    #[arg(long = "dry-run")]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AcceptArgs {
+    #[command(flatten)]
+    pub change: ChangeArgs,
+
+    /// CBR vault for full-ECS images (only those images carry it)
+    #[arg(long = "vault-id", value_name = "ID")]
+    pub vault_id: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RejectArgs {
+    #[command(flatten)]
+    pub change: ChangeArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Image ids whose membership to show; `-` reads more from standard input
+    #[arg(value_name = "IMAGE_ID")]
+    pub ids: Vec<String>,
+
+    /// Only images in this member status [default: all]
+    #[arg(long = "member-status", value_enum, value_name = "STATUS")]
+    pub member_status: Option<MemberStatusArg>,
+
+    /// Show these jobs instead (like wait, without waiting)
+    #[arg(long, value_name = "JOB_ID", num_args = 1..)]
+    pub job: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    /// Job ids; `-` reads more from standard input
+    #[arg(value_name = "JOB_ID", required = true)]
+    pub jobs: Vec<String>,
+
+    /// Give up after this long (exit 4, job ids printed)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10m")]
+    pub timeout: Duration,
+
+    /// Longest pause between two polls of a job
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10s")]
+    pub interval: Duration,
+}
+
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Address to listen on (port 0 picks a free one)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8787")]
+    pub listen: String,
+
+    /// Allow a non-loopback --listen address (anyone who can reach it can use the fake account)
+    #[arg(long = "allow-remote")]
+    pub allow_remote: bool,
+
+    /// State file to serve [default: the --sandbox account]
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+
+    /// Restore the seeded account and exit
+    #[arg(long)]
+    pub reset: bool,
+
+    /// Serve a custom account from this JSON file (kept in memory, the file is not changed)
+    #[arg(long, value_name = "FILE", conflicts_with = "state")]
+    pub seed: Option<PathBuf>,
+
+    /// Delay every response by this long
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub latency: Option<Duration>,
+
+    /// How long a batch job runs before it succeeds or fails [default: 2s]
+    #[arg(long = "job-duration", value_name = "DURATION", value_parser = parse_duration)]
+    pub job_duration: Option<Duration>,
+
+    /// Every Nth request: 429 with Retry-After and an APIGW.0308 body
+    #[arg(long = "throttle-every", value_name = "N", value_parser = parse_positive)]
+    pub throttle_every: Option<u64>,
+
+    /// Every Nth request: 503 Service Unavailable
+    #[arg(long = "unavailable-every", value_name = "N", value_parser = parse_positive)]
+    pub unavailable_every: Option<u64>,
+
+    /// Every Nth request: close the connection without answering
+    #[arg(long = "drop-every", value_name = "N", value_parser = parse_positive)]
+    pub drop_every: Option<u64>,
+
+    /// Every Nth request: 502 with an HTML page, as a gateway sends
+    #[arg(long = "html-error-every", value_name = "N", value_parser = parse_positive)]
+    pub html_error_every: Option<u64>,
+
+    /// Every Nth request: answer only after --slow-for
+    #[arg(long = "slow-every", value_name = "N", value_parser = parse_positive, requires = "slow_for")]
+    pub slow_every: Option<u64>,
+
+    /// How long a --slow-every answer takes
+    #[arg(long = "slow-for", value_name = "DURATION", value_parser = parse_duration, requires = "slow_every")]
+    pub slow_for: Option<Duration>,
+
+    /// Every Nth request: a JSON body cut short
+    #[arg(long = "truncate-every", value_name = "N", value_parser = parse_positive)]
+    pub truncate_every: Option<u64>,
+
+    /// Tokens issued by the emulator's IAM expire after N uses
+    #[arg(long = "token-uses", value_name = "N", value_parser = parse_positive)]
+    pub token_uses: Option<u64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations_need_a_unit() {
+        assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("50ms"), Ok(Duration::from_millis(50)));
+        assert_eq!(parse_duration("5m"), Ok(Duration::from_secs(300)));
+        assert!(parse_duration("30").unwrap_err().contains("no unit"));
+        assert!(parse_duration("soon").is_err());
+    }
+
+    #[test]
+    fn counts_are_positive() {
+        assert!(parse_positive("0").is_err());
+        assert!(parse_positive("x").is_err());
+        assert_eq!(parse_positive("16"), Ok(16));
+    }
+}

@@ -1,0 +1,44 @@
+//! The commands. Each takes a connected session and its task, reports progress through the
+//! [`Output`](crate::output::Output) and returns a [`Finished`] value; none prints a result.
+
+pub mod change;
+pub mod sandbox;
+pub mod status;
+pub mod wait;
+
+use crate::error::{Error, Exit};
+use crate::render::Document;
+
+/// How a command ended.
+#[derive(Debug)]
+pub struct Finished {
+    /// The result document for stdout (not printed on exit 2, 3 or 5).
+    pub doc: Option<Document>,
+    pub exit: Exit,
+    /// The failure that ended the run early (exit 3 or 5), if any.
+    pub fatal: Option<Error>,
+    /// Lines for stderr after the result (resume hints, summaries).
+    pub notes: Vec<String>,
+}
+
+impl Finished {
+    pub fn ok(doc: Document, exit: Exit) -> Finished {
+        Finished {
+            doc: Some(doc),
+            exit,
+            fatal: None,
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// What a command can say about itself when Ctrl-C stops it half-way.
+pub trait Progress: Send + Sync {
+    fn interrupted(&self) -> Finished;
+}
+
+/// `ims-share wait A B` for a list of job ids.
+pub fn resume_line(jobs: &[crate::model::JobId]) -> String {
+    let ids: Vec<&str> = jobs.iter().map(|j| j.as_str()).collect();
+    format!("ims-share wait {}", ids.join(" "))
+}

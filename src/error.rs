@@ -1,0 +1,220 @@
+//! The one error type, its exit codes (PRODUCT.md "Exit codes") and its hints.
+//!
+//! Every failure is classified where it happens, not guessed later from a message: a usage
+//! problem, an authentication failure, a service that kept failing, a refusal, an interrupt.
+
+use std::fmt;
+
+/// Process exit codes of the contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Ok = 0,
+    Failed = 1,
+    Usage = 2,
+    Auth = 3,
+    TimedOut = 4,
+    Unavailable = 5,
+    Interrupted = 130,
+}
+
+impl Exit {
+    /// When several apply, the first in this order wins: 130, 3, 5, 4, 1, 0 (2 never mixes:
+    /// it is decided before any request is sent).
+    fn rank(self) -> u8 {
+        match self {
+            Exit::Interrupted => 7,
+            Exit::Usage => 6,
+            Exit::Auth => 5,
+            Exit::Unavailable => 4,
+            Exit::TimedOut => 3,
+            Exit::Failed => 2,
+            Exit::Ok => 0,
+        }
+    }
+
+    pub fn worst(self, other: Exit) -> Exit {
+        if other.rank() > self.rank() {
+            other
+        } else {
+            self
+        }
+    }
+
+    pub fn code(self) -> i32 {
+        self as i32
+    }
+}
+
+/// A non-2xx answer from a service, with everything the user needs to look it up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceError {
+    /// What we were doing, e.g. `PUT /v1/cloudimages/members`.
+    pub request: String,
+    pub status: u16,
+    /// `IMG.0027`, `APIGW.0301`... or `HTTP 404` when the body had none.
+    pub code: String,
+    pub message: String,
+    pub request_id: Option<String>,
+    /// A hint line computed from the response (clock skew, lock-out risk...).
+    pub hint: Option<String>,
+}
+
+impl ServiceError {
+    pub fn is_auth(&self) -> bool {
+        matches!(self.status, 401 | 403)
+    }
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} failed: HTTP {} {}: {}",
+            self.request, self.status, self.code, self.message
+        )?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum Error {
+    /// Bad flags, ids or configuration, found before any request was sent.
+    #[error("{message}")]
+    Usage {
+        message: String,
+        hint: Option<String>,
+    },
+    /// 401 or 403: never retried.
+    #[error("{0}")]
+    Auth(Box<ServiceError>),
+    /// The service refused the request (4xx other than 401/403).
+    #[error("{0}")]
+    Service(Box<ServiceError>),
+    /// The service could not be reached, or kept failing after every retry.
+    #[error("{message}")]
+    Unavailable {
+        message: String,
+        hint: Option<String>,
+    },
+    /// Another worker hit an authentication failure, so this request was not sent.
+    #[error("not sent: stopped after an authentication failure")]
+    Stopped,
+    /// Ctrl-C.
+    #[error("interrupted")]
+    Interrupted,
+}
+
+impl Error {
+    pub fn usage(message: impl Into<String>) -> Error {
+        Error::Usage {
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn usage_hint(message: impl Into<String>, hint: impl Into<String>) -> Error {
+        Error::Usage {
+            message: message.into(),
+            hint: Some(hint.into()),
+        }
+    }
+
+    pub fn unavailable(message: impl Into<String>) -> Error {
+        Error::Unavailable {
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn exit(&self) -> Exit {
+        match self {
+            Error::Usage { .. } => Exit::Usage,
+            Error::Auth(_) | Error::Stopped => Exit::Auth,
+            Error::Service(_) => Exit::Failed,
+            Error::Unavailable { .. } => Exit::Unavailable,
+            Error::Interrupted => Exit::Interrupted,
+        }
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::Usage { hint, .. } | Error::Unavailable { hint, .. } => hint.clone(),
+            Error::Auth(e) => e.hint.clone().or_else(|| Some(auth_hint(e))),
+            Error::Service(e) => e.hint.clone(),
+            Error::Stopped | Error::Interrupted => None,
+        }
+    }
+
+    /// The `{code, message}` pair shown next to one image or job that this error stopped.
+    pub fn info(&self) -> crate::model::ErrorInfo {
+        use crate::model::ErrorInfo;
+        match self {
+            Error::Auth(e) | Error::Service(e) => ErrorInfo::new(&e.code, &e.message),
+            Error::Unavailable { message, .. } => ErrorInfo::new("unavailable", message),
+            Error::Usage { message, .. } => ErrorInfo::new("usage", message),
+            Error::Stopped => ErrorInfo::new(
+                "not_sent",
+                "not sent: stopped after an authentication failure",
+            ),
+            Error::Interrupted => ErrorInfo::new("interrupted", "interrupted before it finished"),
+        }
+    }
+}
+
+fn auth_hint(e: &ServiceError) -> String {
+    if e.status == 403 {
+        "the credentials are valid but lack permission: accepting needs the IAM action \
+         ims:images:share (and ims:images:get for the listing) in this project"
+            .to_string()
+    } else {
+        "check the credentials of the profile in use (ims-share never retries a 401: five bad \
+         AK/SK signatures lock the key for five minutes)"
+            .to_string()
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn precedence_is_130_3_5_4_1_0() {
+        let order = [
+            Exit::Interrupted,
+            Exit::Auth,
+            Exit::Unavailable,
+            Exit::TimedOut,
+            Exit::Failed,
+            Exit::Ok,
+        ];
+        for (i, a) in order.iter().enumerate() {
+            for b in &order[i..] {
+                assert_eq!(a.worst(*b), *a, "{a:?} vs {b:?}");
+                assert_eq!(b.worst(*a), *a, "{b:?} vs {a:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn service_errors_read_as_one_line() {
+        let e = ServiceError {
+            request: "PUT /v1/cloudimages/members".into(),
+            status: 400,
+            code: "IMG.0027".into(),
+            message: "The image does not exist.".into(),
+            request_id: Some("req-1".into()),
+            hint: None,
+        };
+        assert_eq!(
+            e.to_string(),
+            "PUT /v1/cloudimages/members failed: HTTP 400 IMG.0027: The image does not exist. (request id req-1)"
+        );
+        assert_eq!(Error::Service(Box::new(e.clone())).exit(), Exit::Failed);
+        assert_eq!(Error::Auth(Box::new(e)).exit(), Exit::Auth);
+    }
+}
