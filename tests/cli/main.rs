@@ -1,0 +1,8 @@
+//! End-to-end tests: the real binary against the emulator on 127.0.0.1.
+
+mod batch;
+mod common;
+mod config;
+mod emulator;
+mod per_image;
+mod status;
