@@ -139,7 +139,11 @@ fn no_wait_plain_prints_only_the_job_id_and_wait_finishes_it() {
     assert!(jobs.jobs[0].begin_time.is_some() && jobs.jobs[0].end_time.is_some());
     assert_eq!(jobs.jobs[0].images.len(), 3);
     assert!(jobs.jobs[0].images.iter().all(|i| i.status == "success"));
-    let mut in_job: Vec<&str> = jobs.jobs[0].images.iter().map(|i| i.image_id.as_str()).collect();
+    let mut in_job: Vec<&str> = jobs.jobs[0]
+        .images
+        .iter()
+        .map(|i| i.image_id.as_str())
+        .collect();
     in_job.sort();
     let mut want = THREE.to_vec();
     want.sort();

@@ -4,5 +4,6 @@ mod batch;
 mod common;
 mod config;
 mod emulator;
+mod identity;
 mod per_image;
 mod status;
