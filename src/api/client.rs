@@ -562,7 +562,7 @@ pub fn clock_skew_hint(status: u16, headers: &HeaderMap, now: SystemTime) -> Opt
     let ahead = if server > now { "ahead of" } else { "behind" };
     Some(format!(
         "the service's clock is {} {ahead} this machine's: AK/SK signatures are refused when the clocks differ by more than 15 minutes; fix the system clock (NTP)",
-        humantime::format_duration(Duration::from_secs(skew.as_secs() / 60 * 60))
+        humantime::format_duration(Duration::from_secs((skew.as_secs() + 30) / 60 * 60))
     ))
 }
 
@@ -614,7 +614,7 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert("date", "Mon, 23 Nov 2026 10:20:30 GMT".parse().unwrap());
         let hint = clock_skew_hint(401, &headers, now).unwrap();
-        assert!(hint.contains("20m ahead of"), "{hint}");
+        assert!(hint.contains("21m ahead of"), "{hint}");
         assert_eq!(clock_skew_hint(403, &headers, now), None);
         headers.insert("date", "Mon, 23 Nov 2026 10:01:00 GMT".parse().unwrap());
         assert_eq!(clock_skew_hint(401, &headers, now), None);

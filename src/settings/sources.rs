@@ -237,7 +237,9 @@ pub fn env_layer(env: &Env) -> Layer {
             domain: env_value(env, &["OS_USER_DOMAIN_NAME", "OS_DOMAIN_NAME"]),
         });
     }
-    if implied_cloud.is_none() && !creds.is_empty() {
+    // OpenStack's variables with a Keystone URL mean a plain OpenStack (an OTC or Huawei auth
+    // URL is recognised before this is consulted); a bare OS_TOKEN says nothing about the cloud.
+    if implied_cloud.is_none() && !creds.is_empty() && env.get("OS_AUTH_URL").is_some() {
         implied_cloud = Some(Cloud::Openstack);
     }
     Layer {

@@ -4,6 +4,7 @@ mod batch;
 mod common;
 mod config;
 mod emulator;
+mod faults;
 mod identity;
 mod per_image;
 mod status;
