@@ -6,3 +6,80 @@ pub mod iam;
 pub mod ims;
 pub mod model;
 pub mod session;
+
+/// Whatever a server sends, reading it never panics.
+#[cfg(test)]
+mod never_panic {
+    use super::{error_body, model};
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| Value::from(n)),
+            any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+            ".{0,12}".prop_map(Value::String),
+            prop_oneof![Just("SUCCESS"), Just("FAIL"), Just("success"), Just("")].prop_map(|s| Value::String(s.into())),
+        ];
+        leaf.prop_recursive(4, 64, 8, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::btree_map(
+                    prop_oneof![
+                        Just("status".to_string()),
+                        Just("entities".to_string()),
+                        Just("results".to_string()),
+                        Just("image_id".to_string()),
+                        Just("error".to_string()),
+                        Just("error_code".to_string()),
+                        Just("message".to_string()),
+                        Just("images".to_string()),
+                        Just("next".to_string()),
+                        Just("process_percent".to_string()),
+                        "[a-z_]{1,8}",
+                    ],
+                    inner,
+                    0..6
+                )
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    fn read_everything(v: &Value) {
+        let job = model::Job::from_value(v);
+        for r in job.results.unwrap_or_default() {
+            let _ = r.is_success();
+        }
+        let _ = model::Member::from_value(v);
+        let page = model::ImagePage::from_value(v);
+        if let Some(next) = page.next {
+            let _ = model::marker_of(&next);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+            let _ = error_body::parse(&bytes);
+            if let Ok(v) = serde_json::from_slice::<Value>(&bytes) {
+                read_everything(&v);
+            }
+        }
+
+        #[test]
+        fn arbitrary_json(v in json_value()) {
+            read_everything(&v);
+            let _ = error_body::parse(v.to_string().as_bytes());
+        }
+
+        #[test]
+        fn arbitrary_text(s in ".{0,300}") {
+            let _ = error_body::parse(s.as_bytes());
+            let _ = model::marker_of(&s);
+            let _ = super::client::parse_retry_after(&s, std::time::SystemTime::now());
+        }
+    }
+}

@@ -288,7 +288,7 @@ fn ctrl_c_during_a_wait_prints_the_job_ids_and_exits_130() {
         job_duration: Some(Duration::from_secs(3600)),
         ..Knobs::default()
     });
-    let (mut child, mut stderr) = spawn(&f, &["accept", "--json", img::UBUNTU, img::RHEL]);
+    let (child, mut stderr) = spawn(&f, &["accept", "--json", img::UBUNTU, img::RHEL]);
     let mut seen = String::new();
     let mut line = String::new();
     while stderr.read_line(&mut line).unwrap() > 0 {

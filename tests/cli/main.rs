@@ -1,5 +1,6 @@
 //! End-to-end tests: the real binary against the emulator on 127.0.0.1.
 
+mod bad_input;
 mod batch;
 mod common;
 mod config;
@@ -8,3 +9,4 @@ mod faults;
 mod identity;
 mod per_image;
 mod status;
+mod tls;
