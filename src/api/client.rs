@@ -274,6 +274,16 @@ impl Http {
                     call.method.as_str(),
                     started.elapsed().as_millis()
                 ));
+                if summary.contains("certificate") {
+                    // Trying again will not make the certificate trusted.
+                    return Err(Attempt::Final(Box::new(Error::Unavailable {
+                        message: format!("{what}: {summary}"),
+                        hint: Some(
+                            "the server's TLS certificate is not trusted; if a private CA signed it, add that CA with --ca-bundle, ca_bundle in the profile, or OS_CACERT"
+                                .into(),
+                        ),
+                    })));
+                }
                 return Err(Attempt::Transient {
                     summary: summary.clone(),
                     retry_after: None,

@@ -19,9 +19,11 @@ mod never_panic {
             Just(Value::Null),
             any::<bool>().prop_map(Value::Bool),
             any::<i64>().prop_map(|n| Value::from(n)),
-            any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+            any::<f64>()
+                .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
             ".{0,12}".prop_map(Value::String),
-            prop_oneof![Just("SUCCESS"), Just("FAIL"), Just("success"), Just("")].prop_map(|s| Value::String(s.into())),
+            prop_oneof![Just("SUCCESS"), Just("FAIL"), Just("success"), Just("")]
+                .prop_map(|s| Value::String(s.into())),
         ];
         leaf.prop_recursive(4, 64, 8, |inner| {
             prop_oneof![

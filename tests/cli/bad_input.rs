@@ -38,9 +38,18 @@ fn check(f: &Fixture, r: Row) {
     }
     let out = run(cmd.args(&r.args));
     assert_eq!(out.code, 2, "{:?}\nstderr:\n{}", r.args, out.stderr);
-    assert!(out.stdout.is_empty(), "{:?}: stdout stays empty on exit 2", r.args);
+    assert!(
+        out.stdout.is_empty(),
+        "{:?}: stdout stays empty on exit 2",
+        r.args
+    );
     for s in &r.says {
-        assert!(out.stderr.contains(s.as_str()), "{:?}: expected {s:?} in\n{}", r.args, out.stderr);
+        assert!(
+            out.stderr.contains(s.as_str()),
+            "{:?}: expected {s:?} in\n{}",
+            r.args,
+            out.stderr
+        );
     }
     assert!(f.requests().is_empty(), "{:?}: nothing was sent", r.args);
 }
@@ -51,34 +60,140 @@ fn the_bad_input_matrix() {
     let dir = f.path("a-directory.toml");
     std::fs::create_dir_all(&dir).unwrap();
     let rows = vec![
-        row(&["accept", img::UBUNTU, "not-a-uuid", "d164b5df-1bc3-4c3f-893e-3e471fd16e6"], &["'not-a-uuid'", "'d164b5df-1bc3-4c3f-893e-3e471fd16e6'", "nothing was sent"]),
+        row(
+            &[
+                "accept",
+                img::UBUNTU,
+                "not-a-uuid",
+                "d164b5df-1bc3-4c3f-893e-3e471fd16e6",
+            ],
+            &[
+                "'not-a-uuid'",
+                "'d164b5df-1bc3-4c3f-893e-3e471fd16e6'",
+                "nothing was sent",
+            ],
+        ),
         row(&["reject"], &["nothing to reject", "--all-pending"]),
-        row(&["accept", "--all-pending", img::UBUNTU], &["--all-pending cannot be combined"]),
-        Row { stdin: Some("x\n"), ..row(&["accept", "--all-pending", "-"], &["--all-pending cannot be combined"]) },
-        Row { stdin: Some("bogus-id\n"), ..row(&["accept", "-"], &["'bogus-id'"]) },
-        row(&["wait", "--timeout", "30", "ffffffffffffffffffffffffffffffff"], &["'30' has no unit"]),
-        row(&["accept", "--interval", "soon", img::UBUNTU], &["'soon' is not a duration"]),
+        row(
+            &["accept", "--all-pending", img::UBUNTU],
+            &["--all-pending cannot be combined"],
+        ),
+        Row {
+            stdin: Some("x\n"),
+            ..row(
+                &["accept", "--all-pending", "-"],
+                &["--all-pending cannot be combined"],
+            )
+        },
+        Row {
+            stdin: Some("bogus-id\n"),
+            ..row(&["accept", "-"], &["'bogus-id'"])
+        },
+        row(
+            &[
+                "wait",
+                "--timeout",
+                "30",
+                "ffffffffffffffffffffffffffffffff",
+            ],
+            &["'30' has no unit"],
+        ),
+        row(
+            &["accept", "--interval", "soon", img::UBUNTU],
+            &["'soon' is not a duration"],
+        ),
         row(&["--request-timeout", "5", "status"], &["'5' has no unit"]),
         row(&["wait", "job/../../x"], &["'job/../../x'"]),
-        row(&["accept", "--batch-size", "0", img::UBUNTU], &["--batch-size", "at least 1"]),
-        row(&["accept", "--vault-id", "a b", img::UBUNTU], &["invalid --vault-id"]),
-        row(&["accept", "--all-pending", "--name", "[unclosed"], &["invalid --name glob '[unclosed'"]),
-        row(&["accept", "--owner", "p1", img::UBUNTU], &["--all-pending"]),
-        Row { config: Some("[profiles.a]\nregion = \"eu-de\"\n".into()), ..row(&["--profile", "nope", "status"], &["no profile 'nope'", "profiles there: a"]) },
-        Row { config: Some("[profiles.a]\nsecret_kye = \"x\"\n".into()), ..row(&["status"], &["secret_kye", "line 2"]) },
-        Row { config: Some("[profiles.a]\nregion = eu-de\n".into()), ..row(&["status"], &["matrix.toml", "line 2, column"]) },
-        row(&["--config", dir.to_str().unwrap(), "status"], &["cannot read config file", "a-directory.toml"]),
-        row(&["--endpoint", "not a url", "status"], &["invalid endpoint 'not a url' (--endpoint)"]),
-        row(&["--endpoint", "ftp://ims.example.com", "status"], &["scheme 'ftp'"]),
-        row(&["--endpoint", "http://ims.example.com", "status"], &["plain-http endpoint 'http://ims.example.com'"]),
-        row(&["--project-id", "../x", "status"], &["invalid project id '../x' (--project-id)"]),
-        row(&["--profile", "a", "--os-cloud", "b", "status"], &["--profile and --os-cloud"]),
-        Row { env: vec![("OS_TOKEN", "tok".into())], ..row(&["status"], &["more than one kind of credentials", "AK/SK and token"]) },
-        Row { env: vec![("HUAWEICLOUD_SDK_SK", String::new())], ..row(&["status"], &["incomplete AK/SK credentials", "secret key is missing"]) },
-        row(&["accept", "--mode", "per-image", "--no-wait", img::UBUNTU], &["--no-wait has no meaning in per-image mode"]),
-        row(&["status", "--member-status", "pending", img::UBUNTU], &["--member-status"]),
-        row(&["--ca-bundle", "/nonexistent/ca.pem", "status"], &["cannot read the CA bundle /nonexistent/ca.pem"]),
-        row(&["--sandbox-state", "/proc/ims-share-cannot-exist/state.json", "--sandbox", "status"], &["sandbox state file /proc/ims-share-cannot-exist/state.json"]),
+        row(
+            &["accept", "--batch-size", "0", img::UBUNTU],
+            &["--batch-size", "at least 1"],
+        ),
+        row(
+            &["accept", "--vault-id", "a b", img::UBUNTU],
+            &["invalid --vault-id"],
+        ),
+        row(
+            &["accept", "--all-pending", "--name", "[unclosed"],
+            &["invalid --name glob '[unclosed'"],
+        ),
+        row(
+            &["accept", "--owner", "p1", img::UBUNTU],
+            &["--all-pending"],
+        ),
+        Row {
+            config: Some("[profiles.a]\nregion = \"eu-de\"\n".into()),
+            ..row(
+                &["--profile", "nope", "status"],
+                &["no profile 'nope'", "profiles there: a"],
+            )
+        },
+        Row {
+            config: Some("[profiles.a]\nsecret_kye = \"x\"\n".into()),
+            ..row(&["status"], &["secret_kye", "line 2"])
+        },
+        Row {
+            config: Some("[profiles.a]\nregion = eu-de\n".into()),
+            ..row(&["status"], &["matrix.toml", "line 2, column"])
+        },
+        row(
+            &["--config", dir.to_str().unwrap(), "status"],
+            &["cannot read config file", "a-directory.toml"],
+        ),
+        row(
+            &["--endpoint", "not a url", "status"],
+            &["invalid endpoint 'not a url' (--endpoint)"],
+        ),
+        row(
+            &["--endpoint", "ftp://ims.example.com", "status"],
+            &["scheme 'ftp'"],
+        ),
+        row(
+            &["--endpoint", "http://ims.example.com", "status"],
+            &["plain-http endpoint 'http://ims.example.com'"],
+        ),
+        row(
+            &["--project-id", "../x", "status"],
+            &["invalid project id '../x' (--project-id)"],
+        ),
+        row(
+            &["--profile", "a", "--os-cloud", "b", "status"],
+            &["--profile and --os-cloud"],
+        ),
+        Row {
+            env: vec![("OS_TOKEN", "tok".into())],
+            ..row(
+                &["status"],
+                &["more than one kind of credentials", "AK/SK and token"],
+            )
+        },
+        Row {
+            env: vec![("HUAWEICLOUD_SDK_SK", String::new())],
+            ..row(
+                &["status"],
+                &["incomplete AK/SK credentials", "secret key is missing"],
+            )
+        },
+        row(
+            &["accept", "--mode", "per-image", "--no-wait", img::UBUNTU],
+            &["--no-wait has no meaning in per-image mode"],
+        ),
+        row(
+            &["status", "--member-status", "pending", img::UBUNTU],
+            &["--member-status"],
+        ),
+        row(
+            &["--ca-bundle", "/nonexistent/ca.pem", "status"],
+            &["cannot read the CA bundle /nonexistent/ca.pem"],
+        ),
+        row(
+            &[
+                "--sandbox-state",
+                "/proc/ims-share-cannot-exist/state.json",
+                "--sandbox",
+                "status",
+            ],
+            &["sandbox state file /proc/ims-share-cannot-exist/state.json"],
+        ),
     ];
     for r in rows {
         check(&f, r);

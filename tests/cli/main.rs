@@ -8,5 +8,6 @@ mod emulator;
 mod faults;
 mod identity;
 mod per_image;
+mod sandbox;
 mod status;
 mod tls;
