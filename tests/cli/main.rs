@@ -3,10 +3,12 @@
 mod bad_input;
 mod batch;
 mod common;
+mod completions;
 mod config;
 mod emulator;
 mod faults;
 mod identity;
+mod interop;
 mod per_image;
 mod sandbox;
 mod status;
