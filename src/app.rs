@@ -193,14 +193,15 @@ fn watch(progress: Arc<dyn Progress>, work: Box<dyn FnOnce() -> Finished + Send>
         match rx.recv_timeout(Duration::from_millis(50)) {
             Ok(finished) => return finished,
             Err(mpsc::RecvTimeoutError::Disconnected) => {
-                return Finished {
-                    doc: None,
-                    exit: Exit::Failed,
-                    fatal: Some(Error::unavailable(
-                        "internal error: the command stopped unexpectedly",
-                    )),
-                    notes: Vec::new(),
-                };
+                // The work panicked (a bug): still report every job id it had submitted.
+                let mut finished = progress.interrupted();
+                finished.exit = Exit::Failed;
+                finished.notes.retain(|n| n != "interrupted");
+                finished.notes.insert(
+                    0,
+                    "internal error: the command stopped unexpectedly (please report it)".into(),
+                );
+                return finished;
             }
             Err(mpsc::RecvTimeoutError::Timeout) if crate::interrupt::is_set() => {
                 // The work notices the interrupt at its next step; give it a moment to report

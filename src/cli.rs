@@ -210,7 +210,7 @@ Examples:
     /// Wait for IMS jobs to finish and report each image
     #[command(
         long_about = "Wait for IMS jobs to finish.\n\n\
-Polls each job until it succeeds or fails: first after half a second, then less and less often \
+Polls each job until it succeeds or fails: first at once (0.3 s after submitting, for accept), then less and less often \
 up to --interval. A failed job is reported at once with its reason; the others are still waited \
 for. --timeout is one deadline for the whole wait; when it passes, the jobs still running are \
 printed and the exit code is 4.",

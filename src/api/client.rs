@@ -80,14 +80,21 @@ pub struct Call<'a> {
     pub credential: Credential<'a>,
 }
 
-/// A 2xx answer.
+/// A 2xx answer, its body checked to be JSON (or empty).
 #[derive(Debug, Clone)]
 pub struct Reply {
     pub status: u16,
-    pub json: Value,
+    pub body: Vec<u8>,
     pub request_id: Option<String>,
     /// `X-Subject-Token` (IAM login).
     pub subject_token: Option<Secret>,
+}
+
+impl Reply {
+    /// The body as a JSON value (`null` when empty).
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    }
 }
 
 pub struct Http {
@@ -496,11 +503,10 @@ fn parse_success(
     headers: &HeaderMap,
     what: &str,
 ) -> Result<Reply, Attempt> {
-    let json = if body.iter().all(u8::is_ascii_whitespace) {
-        Value::Null
-    } else {
-        match serde_json::from_slice::<Value>(body) {
-            Ok(v) => v,
+    // Checked without building a value: callers read the parts they need.
+    if !body.iter().all(u8::is_ascii_whitespace) {
+        match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+            Ok(_) => {}
             Err(e) => {
                 let summary = format!("HTTP {status} with a body that is not valid JSON ({e})");
                 return Err(Attempt::Transient {
@@ -510,10 +516,10 @@ fn parse_success(
                 });
             }
         }
-    };
+    }
     Ok(Reply {
         status,
-        json,
+        body: body.to_vec(),
         request_id,
         subject_token: header(headers, "x-subject-token").map(Secret::new),
     })

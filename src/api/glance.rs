@@ -41,7 +41,7 @@ pub fn update_member(
         query: &[],
         body: Some(&body),
     })?;
-    Ok(Member::from_value(&reply.json))
+    Ok(Member::from_value(&reply.json()))
 }
 
 pub fn member(session: &Session, image: &ImageId, member: &str) -> Result<Member, Error> {
@@ -52,7 +52,7 @@ pub fn member(session: &Session, image: &ImageId, member: &str) -> Result<Member
         query: &[],
         body: None,
     })?;
-    Ok(Member::from_value(&reply.json))
+    Ok(Member::from_value(&reply.json()))
 }
 
 /// The query of one listing page. Only standard Glance parameters: a plain Glance treats
@@ -81,7 +81,7 @@ pub fn list_page(
         query: &query,
         body: None,
     })?;
-    Ok(ImagePage::from_value(&reply.json))
+    Ok(ImagePage::from_slice(&reply.body))
 }
 
 /// Every page of one member status, handed to `on_page` as it arrives. Stops on an empty

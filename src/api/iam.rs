@@ -103,12 +103,12 @@ pub fn login(
             }
             other => other,
         })?;
-    let Some(token) = reply.subject_token else {
+    let Some(token) = reply.subject_token.clone() else {
         return Err(Error::unavailable(format!(
             "IAM at {iam} answered the login without an X-Subject-Token header"
         )));
     };
-    Ok(parse_token_body(token, &reply.json))
+    Ok(parse_token_body(token, &reply.json()))
 }
 
 pub fn parse_token_body(token: Secret, body: &Value) -> IssuedToken {
@@ -170,7 +170,7 @@ pub fn projects_named(
         credential,
     })?;
     Ok(reply
-        .json
+        .json()
         .get("projects")
         .and_then(Value::as_array)
         .map(|list| {

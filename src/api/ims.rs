@@ -46,7 +46,7 @@ pub fn submit(
         query: &[],
         body: Some(&body),
     })?;
-    text(&reply.json, "job_id")
+    text(&reply.json(), "job_id")
         .and_then(|id| JobId::parse(&id))
         .ok_or_else(|| {
             Error::unavailable(format!(
@@ -65,13 +65,14 @@ pub fn job(session: &Session, job: &JobId) -> Result<Job, Error> {
         query: &[],
         body: None,
     })?;
-    if !reply.json.is_object() {
+    let body = reply.json();
+    if !body.is_object() {
         return Err(Error::unavailable(format!(
             "GET {path} answered HTTP {} without a job object",
             reply.status
         )));
     }
-    Ok(Job::from_value(&reply.json))
+    Ok(Job::from_value(&body))
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! type (a number where a string was documented, `null`, `""`) never makes a whole response
 //! unreadable. Empty strings become `None`: IMS sends `""` for an `end_time` not reached yet.
 
+use serde::Deserialize;
 use serde_json::Value;
 
 /// A string field; numbers and booleans are shown as text, `null` and `""` are absent.
@@ -165,6 +166,19 @@ pub struct ImagePage {
 }
 
 impl ImagePage {
+    /// Reads a listing page straight from its bytes: the hot path of `status` (a page is a
+    /// hundred images or more), without building a JSON value first. As lenient as
+    /// [`ImagePage::from_value`]: fields of unexpected types are absent, never an error.
+    pub fn from_slice(body: &[u8]) -> ImagePage {
+        let mut de = serde_json::Deserializer::from_slice(body);
+        match lenient::Page::deserialize(&mut de) {
+            Ok(page) => page.0,
+            Err(_) => serde_json::from_slice::<Value>(body)
+                .map(|v| ImagePage::from_value(&v))
+                .unwrap_or_default(),
+        }
+    }
+
     pub fn from_value(v: &Value) -> ImagePage {
         ImagePage {
             images: v
@@ -173,6 +187,210 @@ impl ImagePage {
                 .map(|list| list.iter().map(SharedImage::from_value).collect())
                 .unwrap_or_default(),
             next: text(v, "next"),
+        }
+    }
+}
+
+/// Typed, lenient readers for listing pages: a field of an unexpected type reads as absent.
+mod lenient {
+    use super::{ImagePage, SharedImage};
+    use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use std::fmt;
+
+    /// A string, number or boolean as text; anything else (and `""`) is absent.
+    pub struct Text(pub Option<String>);
+
+    impl<'de> Deserialize<'de> for Text {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Text;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("any JSON value")
+                }
+                fn visit_str<E>(self, v: &str) -> Result<Text, E> {
+                    Ok(Text((!v.is_empty()).then(|| v.to_string())))
+                }
+                fn visit_string<E>(self, v: String) -> Result<Text, E> {
+                    Ok(Text((!v.is_empty()).then_some(v)))
+                }
+                fn visit_bool<E>(self, v: bool) -> Result<Text, E> {
+                    Ok(Text(Some(v.to_string())))
+                }
+                fn visit_i64<E>(self, v: i64) -> Result<Text, E> {
+                    Ok(Text(Some(v.to_string())))
+                }
+                fn visit_u64<E>(self, v: u64) -> Result<Text, E> {
+                    Ok(Text(Some(v.to_string())))
+                }
+                fn visit_f64<E>(self, v: f64) -> Result<Text, E> {
+                    Ok(Text(Some(
+                        serde_json::Number::from_f64(v)
+                            .map(|n| n.to_string())
+                            .unwrap_or_default(),
+                    )))
+                }
+                fn visit_unit<E>(self) -> Result<Text, E> {
+                    Ok(Text(None))
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Text, A::Error> {
+                    while seq.next_element::<IgnoredAny>()?.is_some() {}
+                    Ok(Text(None))
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Text, A::Error> {
+                    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                    Ok(Text(None))
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+
+    /// One image; anything but an object reads as an empty image.
+    pub struct Image(pub SharedImage);
+
+    impl<'de> Deserialize<'de> for Image {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Image;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("an image object")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Image, A::Error> {
+                    let mut img = SharedImage::default();
+                    while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                        let field = match key.as_ref() {
+                            "id" => &mut img.id,
+                            "name" => &mut img.name,
+                            "owner" => &mut img.owner,
+                            "status" => &mut img.status,
+                            "visibility" => &mut img.visibility,
+                            "created_at" => &mut img.created_at,
+                            "updated_at" => &mut img.updated_at,
+                            "__imagetype" => &mut img.image_type,
+                            "__os_version" => &mut img.os_version,
+                            "__whole_image" => {
+                                let v = map.next_value::<Text>()?.0;
+                                img.whole_image = v.is_some_and(|s| s.eq_ignore_ascii_case("true"));
+                                continue;
+                            }
+                            "min_disk" => {
+                                let v = map.next_value::<Text>()?.0;
+                                img.min_disk = v.and_then(|s| s.trim().parse().ok());
+                                continue;
+                            }
+                            _ => {
+                                map.next_value::<IgnoredAny>()?;
+                                continue;
+                            }
+                        };
+                        *field = map.next_value::<Text>()?.0;
+                    }
+                    Ok(Image(img))
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Image, A::Error> {
+                    while seq.next_element::<IgnoredAny>()?.is_some() {}
+                    Ok(Image(SharedImage::default()))
+                }
+                fn visit_str<E>(self, _: &str) -> Result<Image, E> {
+                    Ok(Image(SharedImage::default()))
+                }
+                fn visit_bool<E>(self, _: bool) -> Result<Image, E> {
+                    Ok(Image(SharedImage::default()))
+                }
+                fn visit_i64<E>(self, _: i64) -> Result<Image, E> {
+                    Ok(Image(SharedImage::default()))
+                }
+                fn visit_u64<E>(self, _: u64) -> Result<Image, E> {
+                    Ok(Image(SharedImage::default()))
+                }
+                fn visit_f64<E>(self, _: f64) -> Result<Image, E> {
+                    Ok(Image(SharedImage::default()))
+                }
+                fn visit_unit<E>(self) -> Result<Image, E> {
+                    Ok(Image(SharedImage::default()))
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+
+    /// A page: `images` (a list of anything) and `next`; everything else skipped.
+    pub struct Page(pub ImagePage);
+
+    impl<'de> Deserialize<'de> for Page {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct Images(Vec<SharedImage>);
+            impl<'de> Deserialize<'de> for Images {
+                fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    struct V;
+                    impl<'de> Visitor<'de> for V {
+                        type Value = Images;
+                        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                            f.write_str("a list of images")
+                        }
+                        fn visit_seq<A: SeqAccess<'de>>(
+                            self,
+                            mut seq: A,
+                        ) -> Result<Images, A::Error> {
+                            let mut list = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                            while let Some(Image(img)) = seq.next_element::<Image>()? {
+                                list.push(img);
+                            }
+                            Ok(Images(list))
+                        }
+                        fn visit_map<A: MapAccess<'de>>(
+                            self,
+                            mut map: A,
+                        ) -> Result<Images, A::Error> {
+                            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                            Ok(Images(Vec::new()))
+                        }
+                        fn visit_str<E>(self, _: &str) -> Result<Images, E> {
+                            Ok(Images(Vec::new()))
+                        }
+                        fn visit_bool<E>(self, _: bool) -> Result<Images, E> {
+                            Ok(Images(Vec::new()))
+                        }
+                        fn visit_i64<E>(self, _: i64) -> Result<Images, E> {
+                            Ok(Images(Vec::new()))
+                        }
+                        fn visit_u64<E>(self, _: u64) -> Result<Images, E> {
+                            Ok(Images(Vec::new()))
+                        }
+                        fn visit_f64<E>(self, _: f64) -> Result<Images, E> {
+                            Ok(Images(Vec::new()))
+                        }
+                        fn visit_unit<E>(self) -> Result<Images, E> {
+                            Ok(Images(Vec::new()))
+                        }
+                    }
+                    d.deserialize_any(V)
+                }
+            }
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Page;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a page of images")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Page, A::Error> {
+                    let mut page = ImagePage::default();
+                    while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                        match key.as_ref() {
+                            // The last of duplicate keys wins, as serde_json::Value does.
+                            "images" => page.images = map.next_value::<Images>()?.0,
+                            "next" => page.next = map.next_value::<Text>()?.0,
+                            _ => {
+                                map.next_value::<IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(Page(page))
+                }
+            }
+            d.deserialize_map(V)
         }
     }
 }

@@ -201,7 +201,14 @@ pub fn handle(state: &mut State, req: &HttpRequest, ctx: &Ctx<'_>) -> (HttpRespo
                 ("GET", ["v1", project, "jobs", job]) => {
                     show_job(state, ctx, &caller, project, job)
                 }
-                ("GET", ["v2", "images"]) => list_images(state, req, &caller),
+                ("GET", ["v2", "images"]) => {
+                    // Glance's default order, newest first. Kept in the state itself, so the
+                    // next page finds it already sorted (a linear check instead of a sort).
+                    state
+                        .images
+                        .sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
+                    list_images(state, req, &caller)
+                }
                 ("GET", ["v2", "images", image, "members"]) => {
                     list_members(state, req, &caller, image)
                 }
@@ -687,37 +694,65 @@ pub fn job_json(job: &Job, now: u64) -> Value {
 
 // ---------------------------------------------------------------- Glance-style images and members
 
+/// An image as Glance shows it. Serialised straight from a struct: listings of thousands of
+/// images are the emulator's hot path.
+#[derive(serde::Serialize)]
+struct ImageView<'a> {
+    id: &'a str,
+    name: &'a str,
+    status: &'a str,
+    visibility: &'a str,
+    owner: &'a str,
+    protected: bool,
+    container_format: &'static str,
+    disk_format: &'static str,
+    min_disk: u64,
+    min_ram: u64,
+    size: u64,
+    virtual_size: u64,
+    tags: [&'static str; 0],
+    created_at: &'a str,
+    updated_at: &'a str,
+    #[serde(rename = "self")]
+    self_link: String,
+    file: String,
+    schema: &'static str,
+    #[serde(rename = "__imagetype", skip_serializing_if = "Option::is_none")]
+    image_type: Option<&'a str>,
+    #[serde(rename = "__os_version", skip_serializing_if = "Option::is_none")]
+    os_version: Option<&'a str>,
+    #[serde(rename = "__whole_image", skip_serializing_if = "Option::is_none")]
+    whole_image: Option<&'static str>,
+}
+
+fn image_view(image: &Image) -> ImageView<'_> {
+    ImageView {
+        id: &image.id,
+        name: &image.name,
+        status: &image.status,
+        visibility: &image.visibility,
+        owner: &image.owner,
+        protected: false,
+        container_format: "bare",
+        disk_format: "zvhd2",
+        min_disk: image.min_disk,
+        min_ram: 0,
+        size: image.size,
+        virtual_size: 0,
+        tags: [],
+        created_at: &image.created_at,
+        updated_at: &image.updated_at,
+        self_link: format!("/v2/images/{}", image.id),
+        file: format!("/v2/images/{}/file", image.id),
+        schema: "/v2/schemas/image",
+        image_type: image.image_type.as_deref(),
+        os_version: image.os_version.as_deref(),
+        whole_image: image.whole_image.then_some("true"),
+    }
+}
+
 pub fn image_json(image: &Image) -> Value {
-    let mut v = json!({
-        "id": image.id,
-        "name": image.name,
-        "status": image.status,
-        "visibility": image.visibility,
-        "owner": image.owner,
-        "protected": false,
-        "container_format": "bare",
-        "disk_format": "zvhd2",
-        "min_disk": image.min_disk,
-        "min_ram": 0,
-        "size": image.size,
-        "virtual_size": 0,
-        "tags": [],
-        "created_at": image.created_at,
-        "updated_at": image.updated_at,
-        "self": format!("/v2/images/{}", image.id),
-        "file": format!("/v2/images/{}/file", image.id),
-        "schema": "/v2/schemas/image",
-    });
-    if let Some(t) = &image.image_type {
-        v["__imagetype"] = json!(t);
-    }
-    if let Some(os) = &image.os_version {
-        v["__os_version"] = json!(os);
-    }
-    if image.whole_image {
-        v["__whole_image"] = json!("true");
-    }
-    v
+    serde_json::to_value(image_view(image)).expect("images serialise")
 }
 
 fn member_json(m: &crate::sandbox::state::Member) -> Value {
@@ -731,18 +766,24 @@ fn member_json(m: &crate::sandbox::state::Member) -> Value {
     })
 }
 
-const LIST_PARAMS: &[&str] = &[
-    "visibility",
-    "member_status",
-    "limit",
-    "marker",
-    "owner",
-    "name",
-    "status",
-    "sort_key",
-    "sort_dir",
-    "id",
-];
+/// Glance treats any query parameter it does not know as an image-property filter.
+fn property_matches(img: &Image, key: &str, value: &str) -> bool {
+    match key {
+        "owner" => img.owner == value,
+        "name" => match value.strip_prefix("in:") {
+            Some(list) => list.split(',').any(|n| n == img.name),
+            None => img.name == value,
+        },
+        "status" => img.status == value,
+        "id" => img.id == value,
+        "__imagetype" => img.image_type.as_deref() == Some(value),
+        "__os_version" => img.os_version.as_deref() == Some(value),
+        "__whole_image" => {
+            (img.whole_image && value == "true") || (!img.whole_image && value == "false")
+        }
+        _ => false,
+    }
+}
 
 fn list_images(state: &State, req: &HttpRequest, caller: &Caller) -> HttpResponse {
     let query = req.query_pairs();
@@ -767,12 +808,38 @@ fn list_images(state: &State, req: &HttpRequest, caller: &Caller) -> HttpRespons
     };
     let limit = limit.min(state.settings.page_limit);
     let me = &caller.project_id;
-    let status_matches = |image: &Image| {
+    // One pass over the members instead of a search per image: listings of thousands of
+    // images stay linear.
+    let mut my_status: rustc_hash::FxHashMap<&str, &str> = rustc_hash::FxHashMap::default();
+    my_status.reserve(state.members.len());
+    my_status.extend(
         state
-            .member(&image.id, me)
-            .is_some_and(|m| member_status == "all" || m.status == member_status)
+            .members
+            .iter()
+            .filter(|m| &m.member_id == me)
+            .map(|m| (m.image_id.as_str(), m.status.as_str())),
+    );
+    // Paging parameters select nothing; every other parameter filters on a property.
+    let filters: Vec<&(String, String)> = query
+        .iter()
+        .filter(|(k, _)| {
+            ![
+                "visibility",
+                "member_status",
+                "limit",
+                "marker",
+                "sort_key",
+                "sort_dir",
+            ]
+            .contains(&k.as_str())
+        })
+        .collect();
+    let status_matches = |image: &Image| {
+        my_status
+            .get(image.id.as_str())
+            .is_some_and(|s| member_status == "all" || *s == member_status)
     };
-    let mut visible: Vec<&Image> = state
+    let visible: Vec<&Image> = state
         .images
         .iter()
         .filter(|img| {
@@ -785,27 +852,8 @@ fn list_images(state: &State, req: &HttpRequest, caller: &Caller) -> HttpRespons
                 _ => own || img.visibility == "public" || status_matches(img),
             }
         })
-        .filter(|img| {
-            query.iter().all(|(k, v)| match k.as_str() {
-                "owner" => &img.owner == v,
-                "name" => match v.strip_prefix("in:") {
-                    Some(list) => list.split(',').any(|n| n == img.name),
-                    None => &img.name == v,
-                },
-                "status" => &img.status == v,
-                "id" => &img.id == v,
-                "__imagetype" => img.image_type.as_deref() == Some(v.as_str()),
-                "__os_version" => img.os_version.as_deref() == Some(v.as_str()),
-                "__whole_image" => {
-                    (img.whole_image && v == "true") || (!img.whole_image && v == "false")
-                }
-                k if LIST_PARAMS.contains(&k) => true,
-                // Glance treats any other parameter as an image-property filter.
-                _ => false,
-            })
-        })
+        .filter(|img| filters.iter().all(|(k, v)| property_matches(img, k, v)))
         .collect();
-    visible.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
     let start = match get("marker") {
         None => 0,
         Some(m) => match visible.iter().position(|i| i.id == m) {
@@ -824,17 +872,30 @@ fn list_images(state: &State, req: &HttpRequest, caller: &Caller) -> HttpRespons
     } else {
         format!("/v2/images?{}", base_query.join("&"))
     };
-    let mut body = json!({
-        "images": page.iter().map(|i| image_json(i)).collect::<Vec<_>>(),
-        "first": first,
-        "schema": "/v2/schemas/images",
-    });
-    if limit > 0 && page.len() == limit {
+    #[derive(serde::Serialize)]
+    struct Page<'a> {
+        images: Vec<ImageView<'a>>,
+        first: String,
+        schema: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        next: Option<String>,
+    }
+    let next = (limit > 0 && page.len() == limit).then(|| {
         let last = &page[page.len() - 1].id;
         let sep = if base_query.is_empty() { "?" } else { "&" };
-        body["next"] = json!(format!("{first}{sep}marker={last}"));
+        format!("{first}{sep}marker={last}")
+    });
+    let body = Page {
+        images: page.iter().map(|i| image_view(i)).collect(),
+        first,
+        schema: "/v2/schemas/images",
+        next,
+    };
+    HttpResponse {
+        status: 200,
+        headers: vec![("Content-Type".into(), "application/json".into())],
+        body: serde_json::to_vec(&body).expect("pages serialise"),
     }
-    HttpResponse::json(200, &body)
 }
 
 /// The image as the caller may see it: owner, or a member. Otherwise Glance says "not found".
