@@ -285,7 +285,11 @@ fn vault_required() -> ErrorInfo {
 }
 
 /// The pending images shared with you, with their owners (images you own are left out).
-fn pending_images(session: &Session) -> Result<Vec<(Candidate, Option<String>)>, Error> {
+fn pending_images(
+    session: &Session,
+    out: &Output,
+) -> Result<Vec<(Candidate, Option<String>)>, Error> {
+    out.spin("listing the images pending for you…");
     let mut found = Vec::new();
     let mut seen = std::collections::HashSet::new();
     glance::list_all(session, MemberStatus::Pending, |page| {
@@ -314,7 +318,7 @@ fn select(session: &Session, out: &Output, task: &ChangeTask) -> Result<Vec<Cand
             // those images may carry it. One listing tells, instead of a request per image.
             let known: HashMap<ImageId, Candidate> =
                 if task.vault_id.is_some() && task.action == Action::Accept && !ids.is_empty() {
-                    pending_images(session)?
+                    pending_images(session, out)?
                         .into_iter()
                         .map(|(c, _)| (c.id.clone(), c))
                         .collect()
@@ -333,7 +337,7 @@ fn select(session: &Session, out: &Output, task: &ChangeTask) -> Result<Vec<Cand
                 .collect())
         }
         Selection::AllPending { owner, name } => {
-            let picked: Vec<Candidate> = pending_images(session)?
+            let picked: Vec<Candidate> = pending_images(session, out)?
                 .into_iter()
                 .filter(|(_, o)| {
                     owner
@@ -475,7 +479,7 @@ pub fn run(
     }
     let finished = match task.mode {
         Mode::Batch => run_batch(session, out, task, progress, &sendable),
-        Mode::PerImage => run_per_image(session, task, progress, &sendable),
+        Mode::PerImage => run_per_image(session, out, task, progress, &sendable),
     };
     out.clear_spinner();
     summarize(out, task.action, finished)
@@ -612,6 +616,13 @@ fn run_batch(
         task.vault_id.as_deref(),
         task.action,
     );
+    out.spin(&format!(
+        "submitting {} image{} in {} request{}…",
+        sendable.len(),
+        if sendable.len() == 1 { "" } else { "s" },
+        queue.len(),
+        if queue.len() == 1 { "" } else { "s" }
+    ));
     let mut job_images: HashMap<JobId, Vec<ImageId>> = HashMap::new();
     let mut fatal_error: Option<Error> = None;
     let mut notes = Vec::new();
@@ -863,6 +874,7 @@ fn settle_jobs(
 
 fn run_per_image(
     session: &Session,
+    out: &Output,
     task: &ChangeTask,
     progress: &ChangeProgress,
     sendable: &[Candidate],
@@ -873,6 +885,8 @@ fn run_per_image(
         .clone()
         .unwrap_or_else(|| session.project_id().to_string());
     let halt = AtomicBool::new(false);
+    let done = AtomicUsize::new(0);
+    let started = Instant::now();
     let results = crate::pool::run(
         sendable,
         task.concurrency,
@@ -884,6 +898,13 @@ fn run_per_image(
                 .then_some(())
                 .and(task.vault_id.as_deref());
             let r = glance::update_member(session, &c.id, &member_id, target, vault);
+            let n = done.fetch_add(1, Ordering::SeqCst) + 1;
+            out.spin(&format!(
+                "{} images: {n} of {} done · {}s",
+                task.action.verb(),
+                sendable.len(),
+                started.elapsed().as_secs()
+            ));
             if matches!(r, Err(Error::Unavailable { .. })) {
                 halt.store(true, Ordering::SeqCst);
             }

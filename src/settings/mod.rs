@@ -188,7 +188,7 @@ pub fn from_cli(
     let mut warnings = Vec::new();
     // Ids and flag combinations first: they are checked before any file is read or any
     // secret command runs.
-    let draft = draft_task(&cli.command, stdin)?;
+    let draft = draft_task(&cli.command, g.sandbox_state.as_ref(), stdin)?;
     let target = match &cli.command {
         Command::Sandbox(_) => None,
         _ if g.sandbox => Some(Target::Sandbox {
@@ -254,7 +254,11 @@ struct Draft {
     mode_flag: Option<Mode>,
 }
 
-fn draft_task(command: &Command, stdin: &mut dyn Read) -> Result<Draft, Error> {
+fn draft_task(
+    command: &Command,
+    sandbox_state: Option<&PathBuf>,
+    stdin: &mut dyn Read,
+) -> Result<Draft, Error> {
     match command {
         Command::Accept(a) => draft_change(Action::Accept, &a.change, a.vault_id.clone(), stdin),
         Command::Reject(r) => draft_change(Action::Reject, &r.change, None, stdin),
@@ -283,7 +287,7 @@ fn draft_task(command: &Command, stdin: &mut dyn Read) -> Result<Draft, Error> {
             })
         }
         Command::Sandbox(s) => Ok(Draft {
-            task: Task::Sandbox(sandbox_task(s)?),
+            task: Task::Sandbox(sandbox_task(s, sandbox_state)?),
             mode_flag: None,
         }),
     }
@@ -424,11 +428,12 @@ fn draft_status(s: &cli::StatusArgs, stdin: &mut dyn Read) -> Result<Draft, Erro
     })
 }
 
-fn sandbox_task(s: &cli::SandboxArgs) -> Result<SandboxTask, Error> {
-    let state = match &s.state {
-        Some(p) => p.clone(),
-        None => sandbox_state_path(None)?,
-    };
+/// `--state` wins; the global `--sandbox-state` names the same file for the served sandbox.
+fn sandbox_task(
+    s: &cli::SandboxArgs,
+    sandbox_state: Option<&PathBuf>,
+) -> Result<SandboxTask, Error> {
+    let state = sandbox_state_path(s.state.clone().or_else(|| sandbox_state.cloned()))?;
     Ok(SandboxTask {
         listen: s.listen.clone(),
         allow_remote: s.allow_remote,
