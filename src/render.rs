@@ -246,48 +246,136 @@ fn status_color(status: &str) -> Option<Color> {
     }
 }
 
-fn status_cell(status: &str, style: Style) -> Cell {
-    let c = Cell::new(status);
-    match status_color(status) {
-        Some(color) if style.color => c.fg(color),
-        _ => c,
+/// One column of a table: whether its text may wrap, and how readily it is dropped when the
+/// terminal is too narrow even with wrapping (0: never; higher numbers go first).
+#[derive(Clone, Copy)]
+struct Column {
+    header: &'static str,
+    wraps: bool,
+    drop_rank: u8,
+    /// Statuses are coloured.
+    status: bool,
+}
+
+const fn col(header: &'static str, wraps: bool, drop_rank: u8) -> Column {
+    Column {
+        header,
+        wraps,
+        drop_rank,
+        status: false,
     }
 }
 
-/// Columns that may wrap when the terminal is narrow; ids and times never do.
-const WRAPPING: &[&str] = &["NAME", "ERROR", "PLAN"];
+const fn status_col(header: &'static str) -> Column {
+    Column {
+        header,
+        wraps: false,
+        drop_rank: 0,
+        status: true,
+    }
+}
 
-fn new_table(header: &[&str], style: Style) -> Table {
+/// The narrowest a wrapping column may become.
+const MIN_WRAPPED: usize = 12;
+/// Space between two columns, and at the edges (the `NOTHING` style pads each cell by one).
+const GAP: usize = 2;
+
+/// The columns that fit `width`: dropping the highest drop rank first, until the ids and
+/// statuses (which never wrap) and the wrapping columns at their narrowest fit.
+fn fitting(columns: &[Column], rows: &[Vec<String>], width: Option<u16>) -> Vec<usize> {
+    let mut kept: Vec<usize> = (0..columns.len()).collect();
+    let Some(width) = width.map(usize::from) else {
+        return kept;
+    };
+    let need = |kept: &[usize]| -> usize {
+        kept.iter()
+            .map(|&i| {
+                let content = rows
+                    .iter()
+                    .map(|r| r[i].chars().count())
+                    .chain([columns[i].header.len()])
+                    .max()
+                    .unwrap_or(0);
+                if columns[i].wraps {
+                    content.min(MIN_WRAPPED)
+                } else {
+                    content
+                }
+            })
+            .sum::<usize>()
+            + GAP * kept.len()
+    };
+    while need(&kept) > width {
+        let Some((pos, _)) = kept
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| columns[**i].drop_rank > 0)
+            .max_by_key(|(_, i)| columns[**i].drop_rank)
+        else {
+            break;
+        };
+        kept.remove(pos);
+    }
+    kept
+}
+
+/// Lays out rows as a borderless table (like gh and kubectl) that fits the terminal: ids
+/// never wrap, names and errors do, and low-priority columns go when space runs out.
+fn grid(columns: &[Column], rows: &[Vec<String>], style: Style) -> String {
+    if rows.is_empty() {
+        return String::new();
+    }
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|v| field(Some(v))).collect())
+        .collect();
+    let kept = fitting(columns, &rows, style.width);
     let mut t = Table::new();
-    // The renderer is pure: it never asks the terminal itself (no tty lookup); colour and
-    // width come from the settings.
-    t.load_style(presets::UTF8_FULL_CONDENSED)
+    // The renderer is pure: it never asks the terminal itself; colour and width come from
+    // the settings.
+    t.load_style(presets::NOTHING)
         .force_no_tty()
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(header.iter().map(Cell::new));
+        .set_header(kept.iter().map(|&i| {
+            let c = Cell::new(columns[i].header);
+            if style.color {
+                c.add_attribute(comfy_table::Attribute::Bold)
+            } else {
+                c
+            }
+        }));
     if let Some(w) = style.width {
         t.set_width(w);
     }
     if style.color {
         t.enforce_styling();
     }
-    for (i, h) in header.iter().enumerate() {
-        if !WRAPPING.contains(h)
-            && let Some(c) = t.column_mut(i)
+    for (n, &i) in kept.iter().enumerate() {
+        if !columns[i].wraps
+            && let Some(c) = t.column_mut(n)
         {
             c.set_constraint(ColumnConstraint::ContentWidth);
         }
     }
-    t
+    for r in &rows {
+        t.add_row(kept.iter().map(|&i| {
+            let c = Cell::new(&r[i]);
+            match status_color(&r[i]) {
+                Some(color) if style.color && columns[i].status => c.fg(color),
+                _ => c,
+            }
+        }));
+    }
+    let text: Vec<String> = t.lines().map(|l| l.trim_end().to_string()).collect();
+    format!("{}\n", text.join("\n"))
 }
 
-/// A table cell: tabs and line breaks become spaces.
-fn cell(text: &str) -> Cell {
-    Cell::new(field(Some(text)))
+fn short_job(id: &str) -> &str {
+    &id[..id.len().min(8)]
 }
 
-fn opt(v: Option<&str>) -> &str {
-    v.unwrap_or("-")
+fn opt(v: Option<&str>) -> String {
+    v.unwrap_or("-").to_string()
 }
 
 fn error_text(e: Option<&ErrorInfo>) -> String {
@@ -295,126 +383,203 @@ fn error_text(e: Option<&ErrorInfo>) -> String {
         .unwrap_or_default()
 }
 
+/// The same member on every row goes under the table instead of in a column.
+fn single<'a>(values: impl Iterator<Item = Option<&'a str>>) -> Option<&'a str> {
+    let mut first = None;
+    for v in values {
+        match (first, v) {
+            (_, None) => return None,
+            (None, Some(v)) => first = Some(v),
+            (Some(f), Some(v)) if f != v => return None,
+            _ => {}
+        }
+    }
+    first
+}
+
 pub fn table(doc: &Document, style: Style) -> String {
-    let t = match doc {
+    match doc {
         Document::Change(d) if d.per_image => {
-            let mut t = new_table(
-                &["IMAGE", "MEMBER", "STATUS", "CREATED", "UPDATED", "ERROR"],
-                style,
-            );
-            for r in &d.images {
-                t.add_row(vec![
-                    cell(&r.image_id),
-                    cell(opt(r.member_id.as_deref())),
-                    status_cell(r.status.as_str(), style),
-                    cell(opt(r.created_at.as_deref())),
-                    cell(opt(r.updated_at.as_deref())),
-                    cell(&error_text(r.error.as_ref())),
-                ]);
+            let member = single(d.images.iter().map(|r| r.member_id.as_deref()));
+            let mut columns = vec![col("IMAGE", false, 0)];
+            if member.is_none() {
+                columns.push(col("MEMBER", false, 3));
             }
-            t
+            columns.extend([
+                status_col("STATUS"),
+                col("CREATED", false, 2),
+                col("UPDATED", false, 1),
+                col("ERROR", true, 0),
+            ]);
+            let rows: Vec<Vec<String>> = d
+                .images
+                .iter()
+                .map(|r| {
+                    let mut row = vec![r.image_id.clone()];
+                    if member.is_none() {
+                        row.push(opt(r.member_id.as_deref()));
+                    }
+                    row.extend([
+                        r.status.as_str().to_string(),
+                        opt(r.created_at.as_deref()),
+                        opt(r.updated_at.as_deref()),
+                        error_text(r.error.as_ref()),
+                    ]);
+                    row
+                })
+                .collect();
+            let mut text = grid(&columns, &rows, style);
+            if let Some(m) = member.filter(|_| !text.is_empty()) {
+                text.push_str(&format!("member {m}\n"));
+            }
+            text
         }
         Document::Change(d) => {
             let names = d.images.iter().any(|r| r.name.is_some());
-            let mut header = vec!["IMAGE"];
+            // With one job the column would repeat one id: the jobs are listed under the
+            // table. With several, the column holds the first 8 characters of each.
+            let jobs_column = d.jobs.len() > 1;
+            let mut columns = vec![col("IMAGE", false, 0)];
             if names {
-                header.push("NAME");
+                columns.push(col("NAME", true, 2));
             }
-            header.extend(["STATUS", "JOB", "ERROR"]);
-            let mut t = new_table(&header, style);
-            for r in &d.images {
-                let mut row = vec![cell(&r.image_id)];
-                if names {
-                    row.push(cell(opt(r.name.as_deref())));
+            columns.push(status_col("STATUS"));
+            if jobs_column {
+                columns.push(col("JOB", false, 1));
+            }
+            columns.push(col("ERROR", true, 0));
+            let rows: Vec<Vec<String>> = d
+                .images
+                .iter()
+                .map(|r| {
+                    let mut row = vec![r.image_id.clone()];
+                    if names {
+                        row.push(opt(r.name.as_deref()));
+                    }
+                    row.push(r.status.as_str().to_string());
+                    if jobs_column {
+                        row.push(opt(r.job_id.as_ref().map(|j| short_job(j.as_str()))));
+                    }
+                    row.push(error_text(r.error.as_ref()));
+                    row
+                })
+                .collect();
+            let mut text = grid(&columns, &rows, style);
+            if !text.is_empty() {
+                for j in &d.jobs {
+                    text.push_str(&format!("job {}  {}\n", j.job_id, j.status.as_str()));
                 }
-                row.extend([
-                    status_cell(r.status.as_str(), style),
-                    cell(opt(r.job_id.as_ref().map(JobId::as_str))),
-                    cell(&error_text(r.error.as_ref())),
-                ]);
-                t.add_row(row);
             }
-            t
+            text
         }
         Document::Images(d) => {
-            let mut t = new_table(&["IMAGE", "NAME", "OWNER", "STATUS", "UPDATED"], style);
-            for r in &d.images {
-                let name = match (&r.name, r.whole_image) {
-                    (Some(n), true) => format!("{n} (full-ECS)"),
-                    (Some(n), false) => n.clone(),
-                    (None, _) => "-".into(),
-                };
-                t.add_row(vec![
-                    cell(&r.image_id),
-                    cell(&name),
-                    cell(opt(r.owner.as_deref())),
-                    status_cell(&r.member_status, style),
-                    cell(opt(r.updated_at.as_deref())),
-                ]);
-            }
-            t
+            let columns = [
+                col("IMAGE", false, 0),
+                col("NAME", true, 0),
+                col("OWNER", false, 2),
+                status_col("STATUS"),
+                col("UPDATED", false, 1),
+            ];
+            let rows: Vec<Vec<String>> = d
+                .images
+                .iter()
+                .map(|r| {
+                    let name = match (&r.name, r.whole_image) {
+                        (Some(n), true) => format!("{n} (full-ECS)"),
+                        (Some(n), false) => n.clone(),
+                        (None, _) => "-".into(),
+                    };
+                    vec![
+                        r.image_id.clone(),
+                        name,
+                        opt(r.owner.as_deref()),
+                        r.member_status.clone(),
+                        opt(r.updated_at.as_deref()),
+                    ]
+                })
+                .collect();
+            grid(&columns, &rows, style)
         }
         Document::Members(d) => {
-            let mut t = new_table(
-                &["IMAGE", "MEMBER", "STATUS", "CREATED", "UPDATED", "ERROR"],
-                style,
-            );
-            for r in &d.members {
-                t.add_row(vec![
-                    cell(&r.image_id),
-                    cell(&r.member_id),
-                    status_cell(opt(r.status.as_deref()), style),
-                    cell(opt(r.created_at.as_deref())),
-                    cell(opt(r.updated_at.as_deref())),
-                    cell(&error_text(r.error.as_ref())),
-                ]);
-            }
-            t
+            let columns = [
+                col("IMAGE", false, 0),
+                col("MEMBER", false, 3),
+                status_col("STATUS"),
+                col("CREATED", false, 2),
+                col("UPDATED", false, 1),
+                col("ERROR", true, 0),
+            ];
+            let rows: Vec<Vec<String>> = d
+                .members
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.image_id.clone(),
+                        r.member_id.clone(),
+                        opt(r.status.as_deref()),
+                        opt(r.created_at.as_deref()),
+                        opt(r.updated_at.as_deref()),
+                        error_text(r.error.as_ref()),
+                    ]
+                })
+                .collect();
+            grid(&columns, &rows, style)
         }
         Document::Jobs(d) => {
-            let mut t = new_table(&["JOB", "STATUS", "TYPE", "BEGIN", "END", "ERROR"], style);
-            for j in &d.jobs {
-                let error = match (&j.error_code, &j.fail_reason) {
-                    (Some(c), Some(r)) => format!("{c}: {r}"),
-                    (Some(c), None) => c.clone(),
-                    (None, Some(r)) => r.clone(),
-                    (None, None) => String::new(),
-                };
-                t.add_row(vec![
-                    cell(j.job_id.as_str()),
-                    status_cell(j.status.as_str(), style),
-                    cell(opt(j.job_type.as_deref())),
-                    cell(opt(j.begin_time.as_deref())),
-                    cell(opt(j.end_time.as_deref())),
-                    cell(&error),
-                ]);
-            }
-            t
+            let columns = [
+                col("JOB", false, 0),
+                status_col("STATUS"),
+                col("TYPE", false, 3),
+                col("BEGIN", false, 2),
+                col("END", false, 1),
+                col("ERROR", true, 0),
+            ];
+            let rows: Vec<Vec<String>> = d
+                .jobs
+                .iter()
+                .map(|j| {
+                    let error = match (&j.error_code, &j.fail_reason) {
+                        (Some(c), Some(r)) => format!("{c}: {r}"),
+                        (Some(c), None) => c.clone(),
+                        (None, Some(r)) => r.clone(),
+                        (None, None) => String::new(),
+                    };
+                    vec![
+                        j.job_id.to_string(),
+                        j.status.as_str().to_string(),
+                        opt(j.job_type.as_deref()),
+                        opt(j.begin_time.as_deref()),
+                        opt(j.end_time.as_deref()),
+                        error,
+                    ]
+                })
+                .collect();
+            grid(&columns, &rows, style)
         }
         Document::DryRun(d) => {
-            let mut t = new_table(&["IMAGE", "NAME", "PLAN"], style);
-            for r in &d.images {
-                let plan = match &r.error {
-                    Some(e) => format!("{} ({}: {})", r.plan, e.code, e.message),
-                    None => r.plan.clone(),
-                };
-                t.add_row(vec![
-                    cell(&r.image_id),
-                    cell(opt(r.name.as_deref())),
-                    cell(&plan),
-                ]);
-            }
-            let mut text = format!("{t}\n");
+            let columns = [
+                col("IMAGE", false, 0),
+                col("NAME", true, 1),
+                col("PLAN", true, 0),
+            ];
+            let rows: Vec<Vec<String>> = d
+                .images
+                .iter()
+                .map(|r| {
+                    let plan = match &r.error {
+                        Some(e) => format!("{} ({}: {})", r.plan, e.code, e.message),
+                        None => r.plan.clone(),
+                    };
+                    vec![r.image_id.clone(), opt(r.name.as_deref()), plan]
+                })
+                .collect();
+            let mut text = grid(&columns, &rows, style);
             for r in &d.requests {
                 text.push_str(&format!("would send: {} {} {}\n", r.method, r.url, r.body));
             }
-            return text;
+            text
         }
-    };
-    if t.row_count() == 0 {
-        return String::new();
     }
-    format!("{t}\n")
 }
 
 #[cfg(test)]
@@ -502,6 +667,94 @@ mod tests {
         );
         assert!(!text.contains('\u{1b}'), "{text}");
         insta::assert_snapshot!(text);
+    }
+
+    fn shared_row(name: &str) -> SharedRow {
+        SharedRow {
+            image_id: "6596628c-42d4-4ff1-8660-8ea5ae61f243".into(),
+            name: Some(name.into()),
+            owner: Some("9c1d7e3f5a2b4c6d8e0f1a3b5c7d9e1f".into()),
+            member_status: "pending".into(),
+            updated_at: Some("2026-11-21T14:49:40Z".into()),
+            created_at: None,
+            image_status: None,
+            visibility: None,
+            whole_image: false,
+            os_version: None,
+            image_type: None,
+            min_disk: None,
+        }
+    }
+
+    #[test]
+    fn tables_fit_the_terminal_dropping_the_least_useful_columns() {
+        let doc = Document::Images(ImagesDoc {
+            images: vec![shared_row(
+                "ubuntu-24.04-server-hardened-2026.11-with-a-very-long-name",
+            )],
+        });
+        for width in [80u16, 100, 200] {
+            let text = table(
+                &doc,
+                Style {
+                    color: false,
+                    width: Some(width),
+                },
+            );
+            for line in text.lines() {
+                assert!(line.chars().count() <= width as usize, "{width}: {line:?}");
+            }
+            assert!(
+                text.contains("6596628c-42d4-4ff1-8660-8ea5ae61f243"),
+                "ids never wrap"
+            );
+            assert!(text.contains("pending"));
+        }
+        let narrow = table(
+            &doc,
+            Style {
+                color: false,
+                width: Some(80),
+            },
+        );
+        assert!(
+            !narrow.contains("UPDATED") && !narrow.contains("OWNER"),
+            "{narrow}"
+        );
+        let wide = table(
+            &doc,
+            Style {
+                color: false,
+                width: Some(200),
+            },
+        );
+        assert!(wide.contains("OWNER") && wide.contains("UPDATED"), "{wide}");
+        assert!(
+            wide.contains("ubuntu-24.04-server-hardened-2026.11-with-a-very-long-name"),
+            "{wide}"
+        );
+    }
+
+    #[test]
+    fn one_member_goes_under_the_per_image_table() {
+        let mut d = change_doc();
+        d.per_image = true;
+        for r in d.images.iter_mut() {
+            r.member_id = Some("5f2c8a1e9b3d4c7a8e6f1a2b3c4d5e6f".into());
+            r.job_id = None;
+        }
+        let text = table(
+            &Document::Change(d),
+            Style {
+                color: false,
+                width: Some(120),
+            },
+        );
+        assert!(!text.contains("MEMBER"), "{text}");
+        assert!(
+            text.ends_with("member 5f2c8a1e9b3d4c7a8e6f1a2b3c4d5e6f\n"),
+            "{text}"
+        );
     }
 
     #[test]
