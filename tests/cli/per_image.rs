@@ -70,8 +70,13 @@ fn per_image_reject_and_table() {
     ]));
     r.code(0);
     assert!(
-        r.stdout.contains("MEMBER") && r.stdout.contains("CREATED"),
+        r.stdout.contains("CREATED") && r.stdout.contains("UPDATED"),
         "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.ends_with(&format!("member {ME}\n")),
+        "one member goes under the table: {}",
         r.stdout
     );
     assert_eq!(r.stdout.matches("rejected").count(), 2);
