@@ -151,6 +151,7 @@ impl Progress for Quiet {
             doc: None,
             exit: Exit::Interrupted,
             fatal: None,
+            summary: None,
             notes: vec!["interrupted".into()],
         }
     }
@@ -246,6 +247,9 @@ fn report(out: &Output, settings: &Settings, finished: Finished) -> i32 {
             width: settings.output.terminal.width,
         };
         out.stdout(&render::render(doc, settings.output.format, style));
+    }
+    if let Some(summary) = &finished.summary {
+        out.note(summary);
     }
     for note in &finished.notes {
         out.warn(note);

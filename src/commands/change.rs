@@ -203,6 +203,7 @@ impl Progress for ChangeProgress {
             )),
             exit: Exit::Interrupted,
             fatal: None,
+            summary: None,
             notes,
         }
     }
@@ -280,7 +281,7 @@ pub fn verdict_from_member(
 fn vault_required() -> ErrorInfo {
     ErrorInfo::new(
         "vault_required",
-        "a full-ECS image: accepting it needs --vault-id (a CBR server-backup vault to receive it)",
+        "full-ECS image: accepting it needs --vault-id",
     )
 }
 
@@ -482,7 +483,7 @@ pub fn run(
         Mode::PerImage => run_per_image(session, out, task, progress, &sendable),
     };
     out.clear_spinner();
-    summarize(out, task.action, finished)
+    summarize(task.action, finished)
 }
 
 fn fatal(e: Error) -> Finished {
@@ -490,11 +491,12 @@ fn fatal(e: Error) -> Finished {
         doc: None,
         exit: e.exit(),
         fatal: Some(e),
+        summary: None,
         notes: Vec::new(),
     }
 }
 
-fn summarize(out: &Output, action: Action, finished: Finished) -> Finished {
+fn summarize(action: Action, mut finished: Finished) -> Finished {
     if let Some(Document::Change(doc)) = &finished.doc {
         let count = |s: Outcome| doc.images.iter().filter(|r| r.status == s).count();
         let done = count(action.done_outcome());
@@ -508,7 +510,7 @@ fn summarize(out: &Output, action: Action, finished: Finished) -> Finished {
             parts.push(format!("{submitted} submitted, outcome not known yet"));
         }
         if !doc.no_wait && !doc.images.is_empty() && finished.fatal.is_none() {
-            out.note(&format!(
+            finished.summary = Some(format!(
                 "{} of {} images: {}",
                 action.verb(),
                 doc.images.len(),
@@ -742,6 +744,7 @@ fn run_batch(
             )),
             exit: e.exit(),
             fatal: Some(e),
+            summary: None,
             notes,
         };
     }
@@ -752,6 +755,7 @@ fn run_batch(
             doc: Some(Document::Change(doc)),
             exit: if failed { Exit::Failed } else { Exit::Ok },
             fatal: None,
+            summary: None,
             notes,
         };
     }
@@ -802,6 +806,7 @@ fn run_batch(
                 doc: Some(Document::Change(doc)),
                 exit: e.exit(),
                 fatal: Some(e),
+                summary: None,
                 notes,
             };
         }
@@ -811,6 +816,7 @@ fn run_batch(
         doc: Some(Document::Change(doc)),
         exit,
         fatal: None,
+        summary: None,
         notes,
     }
 }
@@ -968,6 +974,7 @@ fn run_per_image(
             doc: Some(Document::Change(doc)),
             exit: e.exit(),
             fatal: Some(e),
+            summary: None,
             notes: Vec::new(),
         };
     }

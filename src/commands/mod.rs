@@ -17,8 +17,11 @@ pub struct Finished {
     pub exit: Exit,
     /// The failure that ended the run early (exit 3 or 5), if any.
     pub fatal: Option<Error>,
-    /// Lines for stderr after the result (resume hints, summaries).
+    /// Lines for stderr after the result that must not be missed (resume hints): shown
+    /// even with `-q`.
     pub notes: Vec<String>,
+    /// A one-line summary for stderr after the result (silenced by `-q`).
+    pub summary: Option<String>,
 }
 
 impl Finished {
@@ -27,6 +30,7 @@ impl Finished {
             doc: Some(doc),
             exit,
             fatal: None,
+            summary: None,
             notes: Vec::new(),
         }
     }

@@ -16,6 +16,7 @@ fn failed(e: Error) -> Finished {
         doc: None,
         exit: e.exit(),
         fatal: Some(e),
+        summary: None,
         notes: Vec::new(),
     }
 }

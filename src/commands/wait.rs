@@ -259,6 +259,7 @@ impl Progress for WaitProgress {
             doc: Some(Document::Jobs(self.doc())),
             exit: Exit::Interrupted,
             fatal: None,
+            summary: None,
             notes,
         }
     }
@@ -302,11 +303,13 @@ pub fn run(session: &Session, out: &Output, task: &WaitTask, progress: &WaitProg
                 )]
             },
             fatal: Some(e),
+            summary: None,
         },
         WaitEnd::TimedOut => Finished {
             doc: Some(Document::Jobs(doc)),
             exit: Exit::TimedOut,
             fatal: None,
+            summary: None,
             notes: vec![
                 format!(
                     "timed out after {}: {} job{} still running: {}",
