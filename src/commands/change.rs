@@ -117,35 +117,30 @@ impl ChangeProgress {
         });
     }
 
-    fn job_refs(&self) -> Vec<JobRef> {
+    fn tracked<T>(&self, f: impl FnMut(&Tracked) -> Option<T>) -> Vec<T> {
         self.jobs
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .iter()
-            .map(|t| JobRef {
+            .filter_map(f)
+            .collect()
+    }
+
+    fn job_refs(&self) -> Vec<JobRef> {
+        self.tracked(|t| {
+            Some(JobRef {
                 job_id: t.job.clone(),
                 status: t.status(),
             })
-            .collect()
+        })
     }
 
     fn submitted_jobs(&self) -> Vec<JobId> {
-        self.jobs
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .map(|t| t.job.clone())
-            .collect()
+        self.tracked(|t| Some(t.job.clone()))
     }
 
     fn unfinished_jobs(&self) -> Vec<JobId> {
-        self.jobs
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .filter(|t| !t.done())
-            .map(|t| t.job.clone())
-            .collect()
+        self.tracked(|t| (!t.done()).then(|| t.job.clone()))
     }
 
     /// The document as it stands: images not finished are `submitted` if a request carrying
@@ -429,7 +424,7 @@ pub fn run(
     progress.no_wait.store(task.no_wait, Ordering::SeqCst);
     let candidates = match select(session, out, task) {
         Ok(c) => c,
-        Err(e) => return fatal(e),
+        Err(e) => return Finished::failed(e),
     };
     if candidates.is_empty() {
         out.note(&match &task.selection {
@@ -484,16 +479,6 @@ pub fn run(
     };
     out.clear_spinner();
     summarize(task.action, finished)
-}
-
-fn fatal(e: Error) -> Finished {
-    Finished {
-        doc: None,
-        exit: e.exit(),
-        fatal: Some(e),
-        summary: None,
-        notes: Vec::new(),
-    }
 }
 
 fn summarize(action: Action, mut finished: Finished) -> Finished {

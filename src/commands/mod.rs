@@ -25,6 +25,17 @@ pub struct Finished {
 }
 
 impl Finished {
+    /// Ended by an error before there was anything to show (stdout stays empty).
+    pub fn failed(e: Error) -> Finished {
+        Finished {
+            doc: None,
+            exit: e.exit(),
+            fatal: Some(e),
+            notes: Vec::new(),
+            summary: None,
+        }
+    }
+
     pub fn ok(doc: Document, exit: Exit) -> Finished {
         Finished {
             doc: Some(doc),

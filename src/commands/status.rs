@@ -11,16 +11,6 @@ use crate::render::{Document, ImagesDoc, MemberRow, MembersDoc, SharedRow};
 
 const MEMBER_CONCURRENCY: usize = 8;
 
-fn failed(e: Error) -> Finished {
-    Finished {
-        doc: None,
-        exit: e.exit(),
-        fatal: Some(e),
-        summary: None,
-        notes: Vec::new(),
-    }
-}
-
 /// `status`: one paged listing per member status, each row tagged with it. `member_status=all`
 /// is never sent: IMS does not document it and image objects do not carry the member status.
 pub fn list(session: &Session, out: &Output, statuses: &[MemberStatus]) -> Finished {
@@ -55,7 +45,7 @@ pub fn list(session: &Session, out: &Output, statuses: &[MemberStatus]) -> Finis
         });
         if let Err(e) = listed {
             out.clear_spinner();
-            return failed(e);
+            return Finished::failed(e);
         }
     }
     out.clear_spinner();
@@ -100,14 +90,14 @@ pub fn members(session: &Session, ids: &[ImageId]) -> Finished {
             }
             Some(Err(Error::Stopped)) | None => {
                 if crate::interrupt::is_set() {
-                    return failed(Error::Interrupted);
+                    return Finished::failed(Error::Interrupted);
                 }
                 row.error = Some(ErrorInfo::new(
                     "not_sent",
                     "not sent: stopped by an earlier error",
                 ));
             }
-            Some(Err(e)) => return failed(e),
+            Some(Err(e)) => return Finished::failed(e),
         }
         rows.push(row);
     }

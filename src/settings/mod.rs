@@ -602,35 +602,29 @@ pub fn resolve(layers: &[&Layer]) -> Result<CloudTarget, Error> {
                 .and_then(|r| endpoints::cloud_of_region(&r.value))
         });
 
+    // A configured endpoint wins; else the table for cloud + region.
+    let from_table = |table: fn(Cloud, &str) -> Option<String>| match (cloud, &region) {
+        (Some(c), Some(r)) => table(c, &r.value).map(|u| {
+            Sourced::new(
+                Url::parse(&u).expect("table URLs parse"),
+                format!("cloud {c}, region {}", r.value),
+            )
+        }),
+        _ => None,
+    };
     let ims_endpoint = match &ims_raw {
         Some(raw) => Some(Sourced::new(
             endpoint_url(&raw.value, &raw.origin)?,
             raw.origin.clone(),
         )),
-        None => match (cloud, &region) {
-            (Some(c), Some(r)) => endpoints::ims_endpoint(c, &r.value).map(|u| {
-                Sourced::new(
-                    Url::parse(&u).expect("table URLs parse"),
-                    format!("cloud {c}, region {}", r.value),
-                )
-            }),
-            _ => None,
-        },
+        None => from_table(endpoints::ims_endpoint),
     };
     let iam_endpoint = match &iam_raw {
         Some(raw) => Some(Sourced::new(
             iam_base(&raw.value, &raw.origin)?,
             raw.origin.clone(),
         )),
-        None => match (cloud, &region) {
-            (Some(c), Some(r)) => endpoints::iam_endpoint(c, &r.value).map(|u| {
-                Sourced::new(
-                    Url::parse(&u).expect("table URLs parse"),
-                    format!("cloud {c}, region {}", r.value),
-                )
-            }),
-            _ => None,
-        },
+        None => from_table(endpoints::iam_endpoint),
     };
     let is_password = matches!(credentials, Credentials::Password { .. });
     if ims_endpoint.is_none() && !is_password {

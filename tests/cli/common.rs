@@ -124,6 +124,23 @@ impl Fixture {
         cmd
     }
 
+    /// A std `Command` (for spawning, pipes and signals) with the same clean environment as
+    /// [`Fixture::cmd`]: private HOME and XDG directories, AK/SK pointed at the emulator.
+    pub fn process(&self, program: &str) -> std::process::Command {
+        let mut cmd = std::process::Command::new(program);
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.home())
+            .env("XDG_CONFIG_HOME", self.path(".config"))
+            .env("XDG_CACHE_HOME", self.path(".cache"))
+            .env("XDG_DATA_HOME", self.path(".local/share"))
+            .env("IMS_SHARE_ENDPOINT", self.url())
+            .env("HUAWEICLOUD_SDK_AK", seed::ACCESS_KEY)
+            .env("HUAWEICLOUD_SDK_SK", seed::SECRET_KEY)
+            .env("HUAWEICLOUD_SDK_PROJECT_ID", ME);
+        cmd
+    }
+
     pub fn requests(&self) -> Vec<Recorded> {
         self.emu.requests()
     }

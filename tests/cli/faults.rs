@@ -255,17 +255,9 @@ fn spawn(
     f: &Fixture,
     args: &[&str],
 ) -> (std::process::Child, BufReader<std::process::ChildStderr>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ims-share"))
+    let mut child = f
+        .process(env!("CARGO_BIN_EXE_ims-share"))
         .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", f.home())
-        .env("XDG_CONFIG_HOME", f.path(".config"))
-        .env("XDG_CACHE_HOME", f.path(".cache"))
-        .env("IMS_SHARE_ENDPOINT", f.url())
-        .env("HUAWEICLOUD_SDK_AK", seed::ACCESS_KEY)
-        .env("HUAWEICLOUD_SDK_SK", seed::SECRET_KEY)
-        .env("HUAWEICLOUD_SDK_PROJECT_ID", ME)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
