@@ -87,7 +87,6 @@ pub fn layer(env: &Env, name: &str, how: &str) -> Result<Layer, Error> {
         }
     }
     Ok(entry_layer(
-        name,
         &entry,
         &format!("clouds.yaml entry '{name}' in {}", path.display()),
     ))
@@ -102,7 +101,7 @@ fn text(v: &Value, key: &str) -> Option<String> {
 }
 
 /// One clouds.yaml entry as a settings layer (pure: tested without files).
-pub fn entry_layer(name: &str, entry: &Value, source: &str) -> Layer {
+pub fn entry_layer(entry: &Value, source: &str) -> Layer {
     let auth = entry.get("auth").cloned().unwrap_or(Value::Null);
     let sourced =
         |v: Option<String>, key: &str| v.map(|s| Sourced::new(s, format!("{key} of {source}")));
@@ -135,7 +134,6 @@ pub fn entry_layer(name: &str, entry: &Value, source: &str) -> Layer {
         Some("otc-swiss") => Some(Cloud::OtcSwiss),
         _ => None,
     };
-    let _ = name;
     Layer {
         source: source.to_string(),
         cloud: cloud.map(|c| Sourced::new(c, format!("profile of {source}"))),
@@ -174,7 +172,7 @@ mod tests {
         let v = yaml(
             "auth:\n  auth_url: https://iam.eu-de.otc.t-systems.com/v3\n  username: alice\n  password: pw\n  project_name: eu-de\n  user_domain_name: OTC-EU-DE-000000000010000000001\nregion_name: eu-de\n",
         );
-        let l = entry_layer("otc", &v, "clouds.yaml entry 'otc'");
+        let l = entry_layer(&v, "clouds.yaml entry 'otc'");
         assert_eq!(l.region.unwrap().value, "eu-de");
         assert_eq!(l.project_name.unwrap().value, "eu-de");
         assert_eq!(
@@ -202,7 +200,7 @@ mod tests {
         let v = yaml(
             "profile: otc\nauth_type: token\nauth:\n  auth_url: https://iam.example\n  token: abc\n  project_id: p1\n",
         );
-        let l = entry_layer("t", &v, "x");
+        let l = entry_layer(&v, "x");
         assert!(matches!(l.creds[..], [CredSpec::Token(_)]));
         assert_eq!(l.cloud.unwrap().value, Cloud::Otc);
         assert_eq!(l.project_id.unwrap().value, "p1");

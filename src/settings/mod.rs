@@ -200,7 +200,7 @@ pub fn from_cli(
             &mut warnings,
         )?))),
     };
-    let task = finish_task(draft, &cli.command, g, target.as_ref())?;
+    let task = finish_task(draft, target.as_ref())?;
     Ok(Settings {
         output,
         net,
@@ -455,12 +455,9 @@ fn sandbox_task(
     })
 }
 
-fn finish_task(
-    draft: Draft,
-    command: &Command,
-    _g: &cli::GlobalArgs,
-    target: Option<&Target>,
-) -> Result<Task, Error> {
+/// Settles what needed the target: the mode of an accept or reject, and the combinations it
+/// forbids.
+fn finish_task(draft: Draft, target: Option<&Target>) -> Result<Task, Error> {
     let Task::Change(mut change) = draft.task else {
         return Ok(draft.task);
     };
@@ -481,7 +478,6 @@ fn finish_task(
             "drop --mode batch, or set mode = \"per-image\"",
         ));
     }
-    debug_assert!(matches!(command, Command::Accept(_) | Command::Reject(_)));
     Ok(Task::Change(change))
 }
 
@@ -926,7 +922,7 @@ mod tests {
             "auth:\n  auth_url: https://iam.eu-de.otc.t-systems.com/v3\n  username: alice\n  password: pw\n  project_name: eu-de\n  user_domain_name: OTC-EU-DE-00000000001000000001\nregion_name: eu-de\n",
         )
         .unwrap();
-        let l = clouds::entry_layer("otc", &entry, "clouds.yaml entry 'otc'");
+        let l = clouds::entry_layer(&entry, "clouds.yaml entry 'otc'");
         let t = resolve(&[&l]).unwrap();
         assert_eq!(t.cloud, Some(Cloud::Otc));
         assert_eq!(t.default_mode, Mode::Batch);
@@ -943,7 +939,7 @@ mod tests {
             "auth:\n  auth_url: https://keystone.example.org:5000/v3\n  username: demo\n  password: pw\n  project_name: demo\n  user_domain_name: Default\nregion_name: RegionOne\n",
         )
         .unwrap();
-        let t = resolve(&[&clouds::entry_layer("devstack", &plain, "x")]).unwrap();
+        let t = resolve(&[&clouds::entry_layer(&plain, "x")]).unwrap();
         assert_eq!(t.cloud, Some(Cloud::Openstack));
         assert_eq!(t.default_mode, Mode::PerImage);
         assert!(
