@@ -63,6 +63,7 @@ pub fn members(session: &Session, ids: &[ImageId]) -> Finished {
         &|id| glance::member(session, id, &member_id),
     );
     let mut rows = Vec::new();
+    let mut notes = Vec::new();
     let mut exit = Exit::Ok;
     for (id, answer) in ids.iter().zip(answers) {
         let mut row = MemberRow {
@@ -86,6 +87,8 @@ pub fn members(session: &Session, ids: &[ImageId]) -> Finished {
             }
             Some(Err(Error::Service(e))) => {
                 exit = Exit::Failed;
+                // Plain output has no error column here: say it on stderr too.
+                notes.push(format!("image {id}: {e}"));
                 row.error = Some(ErrorInfo::new(&e.code, &e.message));
             }
             Some(Err(Error::Stopped)) | None => {
@@ -101,5 +104,7 @@ pub fn members(session: &Session, ids: &[ImageId]) -> Finished {
         }
         rows.push(row);
     }
-    Finished::ok(Document::Members(MembersDoc { members: rows }), exit)
+    let mut finished = Finished::ok(Document::Members(MembersDoc { members: rows }), exit);
+    finished.notes = notes;
+    finished
 }

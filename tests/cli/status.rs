@@ -135,6 +135,13 @@ fn status_of_images_is_the_member_table() {
     assert_eq!(out.members[1].status.as_deref(), Some("pending"));
     assert!(out.members[2].status.is_none());
     assert_eq!(out.members[2].error.as_ref().unwrap().code, "HTTP 404");
+    assert!(
+        r.stderr.contains(&format!(
+            "image {unknown}: GET /v2/images/{unknown}/members/{ME} failed: HTTP 404"
+        )),
+        "{}",
+        r.stderr
+    );
     let plain = run(f.cmd().args(["status", "-o", "plain", img::NGINX_ACCEPTED]));
     plain.code(0);
     let cols: Vec<&str> = plain.stdout.trim_end_matches('\n').split('\t').collect();
