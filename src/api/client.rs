@@ -205,9 +205,10 @@ impl Http {
         &self.config
     }
 
-    fn trace(&self, line: &str) {
+    /// The line is only built when `-v` asked for it: requests are the hot path.
+    fn trace(&self, line: impl FnOnce() -> String) {
         if self.config.verbose > 0 {
-            (self.trace)(&self.redactor.text(line));
+            (self.trace)(&self.redactor.text(&line()));
         }
     }
 
@@ -241,12 +242,14 @@ impl Http {
                 return Err(exhausted(&what, &tried, failure));
             }
             let delay = backoff(attempt, retry_after, fastrand::f64());
-            self.trace(&format!(
-                "retrying {what} in {} (attempt {} of {})",
-                humantime::format_duration(round_ms(delay)),
-                attempt + 2,
-                self.config.retries + 1
-            ));
+            self.trace(|| {
+                format!(
+                    "retrying {what} in {} (attempt {} of {})",
+                    humantime::format_duration(round_ms(delay)),
+                    attempt + 2,
+                    self.config.retries + 1
+                )
+            });
             if !crate::interrupt::sleep(delay) {
                 return Err(Error::Interrupted);
             }
@@ -257,7 +260,7 @@ impl Http {
     fn attempt(&self, call: &Call<'_>, what: &str) -> Result<Reply, Attempt> {
         let request = self.build(call).map_err(|e| Attempt::Final(Box::new(e)))?;
         let url = request.url().to_string();
-        self.trace(&format!("> {} {url}", call.method.as_str()));
+        self.trace(|| format!("> {} {url}", call.method.as_str()));
         if self.config.verbose > 1 {
             for (name, value) in request.headers() {
                 let shown = if is_secret_header(name.as_str()) {
@@ -265,10 +268,10 @@ impl Http {
                 } else {
                     value.to_str().unwrap_or("(binary)").to_string()
                 };
-                self.trace(&format!(">   {name}: {shown}"));
+                self.trace(|| format!(">   {name}: {shown}"));
             }
             if let Some(body) = call.body {
-                self.trace(&format!(">   body: {}", self.redactor.body(body)));
+                self.trace(|| format!(">   body: {}", self.redactor.body(body)));
             }
         }
         let started = Instant::now();
@@ -276,11 +279,13 @@ impl Http {
             Ok(r) => r,
             Err(e) => {
                 let summary = transport_summary(&e, self.config.request_timeout);
-                self.trace(&format!(
-                    "< {} {url}: {summary} after {} ms",
-                    call.method.as_str(),
-                    started.elapsed().as_millis()
-                ));
+                self.trace(|| {
+                    format!(
+                        "< {} {url}: {summary} after {} ms",
+                        call.method.as_str(),
+                        started.elapsed().as_millis()
+                    )
+                });
                 if summary.contains("certificate") {
                     // Trying again will not make the certificate trusted.
                     return Err(Attempt::Final(Box::new(Error::Unavailable {
@@ -307,15 +312,17 @@ impl Http {
             retry_after: None,
             last: Error::unavailable(format!("{what}: {summary}")),
         });
-        self.trace(&format!(
-            "< {status} {} {url} {} ms{}",
-            call.method.as_str(),
-            started.elapsed().as_millis(),
-            request_id
-                .as_deref()
-                .map(|id| format!(" request-id={id}"))
-                .unwrap_or_default()
-        ));
+        self.trace(|| {
+            format!(
+                "< {status} {} {url} {} ms{}",
+                call.method.as_str(),
+                started.elapsed().as_millis(),
+                request_id
+                    .as_deref()
+                    .map(|id| format!(" request-id={id}"))
+                    .unwrap_or_default()
+            )
+        });
         let body = body?;
         if self.config.verbose > 1 {
             for (name, value) in &headers {
@@ -324,10 +331,10 @@ impl Http {
                 } else {
                     value.to_str().unwrap_or("(binary)").to_string()
                 };
-                self.trace(&format!("<   {name}: {shown}"));
+                self.trace(|| format!("<   {name}: {shown}"));
             }
             if !body.is_empty() {
-                self.trace(&format!("<   body: {}", self.redactor.body(&body)));
+                self.trace(|| format!("<   body: {}", self.redactor.body(&body)));
             }
         }
         if (200..300).contains(&status) {

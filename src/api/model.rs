@@ -197,6 +197,30 @@ mod lenient {
     use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
     use std::fmt;
 
+    /// Visitor methods that read any scalar as `$empty` (a value of the wrong kind is absent).
+    macro_rules! scalars_are {
+        ($value:ty, $empty:expr) => {
+            fn visit_str<E>(self, _: &str) -> Result<$value, E> {
+                Ok($empty)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<$value, E> {
+                Ok($empty)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<$value, E> {
+                Ok($empty)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<$value, E> {
+                Ok($empty)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<$value, E> {
+                Ok($empty)
+            }
+            fn visit_unit<E>(self) -> Result<$value, E> {
+                Ok($empty)
+            }
+        };
+    }
+
     /// A string, number or boolean as text; anything else (and `""`) is absent.
     pub struct Text(pub Option<String>);
 
@@ -293,24 +317,7 @@ mod lenient {
                     while seq.next_element::<IgnoredAny>()?.is_some() {}
                     Ok(Image(SharedImage::default()))
                 }
-                fn visit_str<E>(self, _: &str) -> Result<Image, E> {
-                    Ok(Image(SharedImage::default()))
-                }
-                fn visit_bool<E>(self, _: bool) -> Result<Image, E> {
-                    Ok(Image(SharedImage::default()))
-                }
-                fn visit_i64<E>(self, _: i64) -> Result<Image, E> {
-                    Ok(Image(SharedImage::default()))
-                }
-                fn visit_u64<E>(self, _: u64) -> Result<Image, E> {
-                    Ok(Image(SharedImage::default()))
-                }
-                fn visit_f64<E>(self, _: f64) -> Result<Image, E> {
-                    Ok(Image(SharedImage::default()))
-                }
-                fn visit_unit<E>(self) -> Result<Image, E> {
-                    Ok(Image(SharedImage::default()))
-                }
+                scalars_are!(Image, Image(SharedImage::default()));
             }
             d.deserialize_any(V)
         }
@@ -347,24 +354,7 @@ mod lenient {
                             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
                             Ok(Images(Vec::new()))
                         }
-                        fn visit_str<E>(self, _: &str) -> Result<Images, E> {
-                            Ok(Images(Vec::new()))
-                        }
-                        fn visit_bool<E>(self, _: bool) -> Result<Images, E> {
-                            Ok(Images(Vec::new()))
-                        }
-                        fn visit_i64<E>(self, _: i64) -> Result<Images, E> {
-                            Ok(Images(Vec::new()))
-                        }
-                        fn visit_u64<E>(self, _: u64) -> Result<Images, E> {
-                            Ok(Images(Vec::new()))
-                        }
-                        fn visit_f64<E>(self, _: f64) -> Result<Images, E> {
-                            Ok(Images(Vec::new()))
-                        }
-                        fn visit_unit<E>(self) -> Result<Images, E> {
-                            Ok(Images(Vec::new()))
-                        }
+                        scalars_are!(Images, Images(Vec::new()));
                     }
                     d.deserialize_any(V)
                 }

@@ -554,10 +554,9 @@ fn cloud_target(
 
 /// Settles the cloud side from layers, highest first (PRODUCT.md "Sources, highest first").
 pub fn resolve(layers: &[&Layer]) -> Result<CloudTarget, Error> {
-    let layers = layers.to_vec();
-    let (credentials, credentials_from, implied_cloud) = sources::resolve_credentials(&layers)?;
-    let region = sources::first(&layers, |l| &l.region);
-    let project_id = sources::first(&layers, |l| &l.project_id);
+    let (credentials, credentials_from, implied_cloud) = sources::resolve_credentials(layers)?;
+    let region = sources::first(layers, |l| &l.region);
+    let project_id = sources::first(layers, |l| &l.project_id);
     if let Some(p) = &project_id
         && !valid_project_id(&p.value)
     {
@@ -567,13 +566,13 @@ pub fn resolve(layers: &[&Layer]) -> Result<CloudTarget, Error> {
             p.origin
         )));
     }
-    let project_name = sources::first(&layers, |l| &l.project_name);
-    let ims_raw = sources::first(&layers, |l| &l.ims_endpoint);
-    let iam_raw = sources::first(&layers, |l| &l.iam_endpoint);
-    let ca_bundle = sources::first(&layers, |l| &l.ca_bundle).map(|c| c.value);
-    let mode_key = sources::first(&layers, |l| &l.mode);
+    let project_name = sources::first(layers, |l| &l.project_name);
+    let ims_raw = sources::first(layers, |l| &l.ims_endpoint);
+    let iam_raw = sources::first(layers, |l| &l.iam_endpoint);
+    let ca_bundle = sources::first(layers, |l| &l.ca_bundle).map(|c| c.value);
+    let mode_key = sources::first(layers, |l| &l.mode);
 
-    let cloud = sources::first(&layers, |l| &l.cloud)
+    let cloud = sources::first(layers, |l| &l.cloud)
         .map(|c| c.value)
         .or_else(|| {
             region

@@ -50,6 +50,17 @@ pub fn seeded() -> State {
     s
 }
 
+/// An account in a region no endpoint table knows, so the IMS endpoint must come from the
+/// token's catalog.
+pub fn lab_account() -> State {
+    let mut s = seeded();
+    s.region = "lab-1".into();
+    for p in s.projects.iter_mut() {
+        p.name = "lab-1".into();
+    }
+    s
+}
+
 /// An account with `n` images pending from OTHER, named img-000...
 pub fn many_pending(n: usize) -> (State, Vec<String>) {
     let mut s = seeded();
@@ -139,6 +150,22 @@ impl Fixture {
             .env("HUAWEICLOUD_SDK_SK", seed::SECRET_KEY)
             .env("HUAWEICLOUD_SDK_PROJECT_ID", ME);
         cmd
+    }
+
+    /// Writes `<config dir>/ims-share/config.toml` with the given file mode.
+    pub fn write_config(&self, text: &str, mode: u32) -> PathBuf {
+        let dir = self.path(".config/ims-share");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("config.toml");
+        std::fs::write(&path, text).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+        }
+        #[cfg(not(unix))]
+        let _ = mode;
+        path
     }
 
     pub fn requests(&self) -> Vec<Recorded> {

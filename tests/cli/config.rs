@@ -5,19 +5,6 @@ use crate::common::*;
 use ims_share::sandbox::seed;
 use ims_share::sandbox::seed::images as img;
 
-fn write_config(f: &Fixture, text: &str) -> std::path::PathBuf {
-    let dir = f.path(".config/ims-share");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("config.toml");
-    std::fs::write(&path, text).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-    }
-    path
-}
-
 fn sandbox_profile(f: &Fixture) -> String {
     format!(
         "default_profile = \"emu\"\n\n[profiles.emu]\nims_endpoint = \"{}\"\nproject_id = \"{ME}\"\naccess_key = \"{}\"\nsecret_key = \"{}\"\n",
@@ -30,7 +17,7 @@ fn sandbox_profile(f: &Fixture) -> String {
 #[test]
 fn the_default_profile_of_the_config_file_is_used() {
     let f = Fixture::new();
-    write_config(&f, &sandbox_profile(&f));
+    f.write_config(&sandbox_profile(&f), 0o600);
     run(f.bare().args(["accept", img::UBUNTU])).code(0);
     assert_eq!(f.member_status(img::UBUNTU), "accepted");
 }
@@ -38,9 +25,9 @@ fn the_default_profile_of_the_config_file_is_used() {
 #[test]
 fn unknown_keys_are_named_with_their_line() {
     let f = Fixture::new();
-    let path = write_config(
-        &f,
+    let path = f.write_config(
         "[profiles.emu]\nregion = \"eu-de\"\nsecret_kee = \"x\"\n",
+        0o600,
     );
     let r = run(f.bare().args(["status"]));
     r.code(2);
@@ -92,7 +79,7 @@ fn no_credentials_says_what_to_add() {
 #[test]
 fn an_unknown_profile_lists_the_known_ones() {
     let f = Fixture::new();
-    write_config(&f, &sandbox_profile(&f));
+    f.write_config(&sandbox_profile(&f), 0o600);
     let r = run(f.bare().args(["--profile", "prod", "status"]));
     r.code(2);
     assert!(r.stderr.contains("no profile 'prod'"), "{}", r.stderr);
@@ -109,14 +96,11 @@ fn an_unknown_profile_lists_the_known_ones() {
 #[test]
 fn flags_beat_the_profile() {
     let f = Fixture::new();
-    write_config(
-        &f,
-        &format!(
+    f.write_config(&format!(
             "default_profile = \"emu\"\n[profiles.emu]\nims_endpoint = \"http://127.0.0.1:1\"\nproject_id = \"{ME}\"\naccess_key = \"{}\"\nsecret_key = \"{}\"\n",
             seed::ACCESS_KEY,
             seed::SECRET_KEY
-        ),
-    );
+        ), 0o600);
     run(f
         .bare()
         .args(["--endpoint", &f.url(), "accept", img::UBUNTU]))
@@ -151,7 +135,7 @@ fn bad_durations_are_usage_errors() {
 #[test]
 fn help_and_version_need_no_config() {
     let f = Fixture::new();
-    write_config(&f, "this is not toml");
+    f.write_config("this is not toml", 0o600);
     let r = run(f.bare().args(["--version"]));
     r.code(0);
     assert!(r.stdout.starts_with("ims-share "));

@@ -3,34 +3,8 @@
 
 use crate::common::*;
 use ims_share::sandbox::seed::images as img;
-use ims_share::sandbox::state::{AccessKey, Project, State};
+use ims_share::sandbox::state::{AccessKey, Project};
 use ims_share::sandbox::{Knobs, seed};
-
-fn write_config(f: &Fixture, text: &str, mode: u32) -> std::path::PathBuf {
-    let dir = f.path(".config/ims-share");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("config.toml");
-    std::fs::write(&path, text).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
-    }
-    #[cfg(not(unix))]
-    let _ = mode;
-    path
-}
-
-/// An account in a region no endpoint table knows, so the IMS endpoint must come from the
-/// token's catalog.
-fn lab_account() -> State {
-    let mut s = seeded();
-    s.region = "lab-1".into();
-    for p in s.projects.iter_mut() {
-        p.name = "lab-1".into();
-    }
-    s
-}
 
 fn password_profile(f: &Fixture, extra: &str) -> String {
     format!(
@@ -57,7 +31,7 @@ fn issued_tokens(f: &Fixture) -> Vec<String> {
 #[test]
 fn a_password_profile_without_project_or_endpoint_accepts_and_caches_its_token() {
     let f = Fixture::with(lab_account(), Knobs::default());
-    write_config(&f, &password_profile(&f, ""), 0o600);
+    f.write_config(&password_profile(&f, ""), 0o600);
     let r = run(f.bare().args(["accept", "--json", img::UBUNTU]));
     r.code(0);
     assert_eq!(f.member_status(img::UBUNTU), "accepted");
@@ -112,7 +86,7 @@ fn a_token_that_expires_mid_wait_leads_to_one_fresh_login() {
             ..Knobs::default()
         },
     );
-    write_config(&f, &password_profile(&f, ""), 0o600);
+    f.write_config(&password_profile(&f, ""), 0o600);
     let r = run(f.bare().args(["accept", "--json", img::UBUNTU, img::RHEL]));
     r.code(0);
     let out: ChangeOut = r.json();
@@ -129,7 +103,7 @@ fn a_token_that_expires_mid_wait_leads_to_one_fresh_login() {
 #[test]
 fn a_revoked_cached_token_is_replaced() {
     let f = Fixture::with(lab_account(), Knobs::default());
-    write_config(&f, &password_profile(&f, ""), 0o600);
+    f.write_config(&password_profile(&f, ""), 0o600);
     run(f.bare().args(["status", "--member-status", "pending"])).code(0);
     f.emu.with_state(|s| s.tokens.clear());
     run(f.bare().args(["accept", img::UBUNTU])).code(0);
@@ -139,8 +113,7 @@ fn a_revoked_cached_token_is_replaced() {
 #[test]
 fn a_wrong_password_is_exit_3_with_a_clean_message() {
     let f = Fixture::with(lab_account(), Knobs::default());
-    write_config(
-        &f,
+    f.write_config(
         &password_profile(&f, "").replace(seed::PASSWORD, "not-the-password"),
         0o600,
     );
@@ -260,9 +233,7 @@ fn temporary_credentials_send_and_sign_the_security_token() {
 #[test]
 fn a_failing_secret_command_is_exit_2_with_its_message() {
     let f = Fixture::new();
-    write_config(
-        &f,
-        &format!(
+    f.write_config(&format!(
             "default_profile = \"emu\"\n[profiles.emu]\nims_endpoint = \"{}\"\nproject_id = \"{ME}\"\naccess_key = \"{}\"\nsecret_key_command = \"sh -c 'echo the vault is sealed >&2; exit 7'\"\n",
             f.url(),
             seed::ACCESS_KEY
@@ -287,9 +258,7 @@ fn a_failing_secret_command_is_exit_2_with_its_message() {
 #[test]
 fn a_secret_command_supplies_the_key() {
     let f = Fixture::new();
-    write_config(
-        &f,
-        &format!(
+    f.write_config(&format!(
             "default_profile = \"emu\"\n[profiles.emu]\nims_endpoint = \"{}\"\nproject_id = \"{ME}\"\naccess_key = \"{}\"\nsecret_key_command = \"printf '%s\\\\n' {}\"\n",
             f.url(),
             seed::ACCESS_KEY,
@@ -303,9 +272,7 @@ fn a_secret_command_supplies_the_key() {
 #[test]
 fn a_readable_config_holding_a_secret_gets_a_warning() {
     let f = Fixture::new();
-    let path = write_config(
-        &f,
-        &format!(
+    let path = f.write_config(&format!(
             "default_profile = \"emu\"\n[profiles.emu]\nims_endpoint = \"{}\"\nproject_id = \"{ME}\"\naccess_key = \"{}\"\nsecret_key = \"{}\"\n",
             f.url(),
             seed::ACCESS_KEY,
@@ -326,7 +293,7 @@ fn a_readable_config_holding_a_secret_gets_a_warning() {
 #[test]
 fn traces_show_no_secret() {
     let f = Fixture::with(lab_account(), Knobs::default());
-    write_config(&f, &password_profile(&f, ""), 0o600);
+    f.write_config(&password_profile(&f, ""), 0o600);
     let r = run(f.bare().args(["-vv", "accept", img::UBUNTU]));
     r.code(0);
     let mut r2 = f.cmd();

@@ -3,17 +3,7 @@
 
 use crate::common::*;
 use ims_share::sandbox::seed::images as img;
-use ims_share::sandbox::state::State;
 use ims_share::sandbox::{Knobs, seed};
-
-fn lab_account() -> State {
-    let mut s = seeded();
-    s.region = "lab-1".into();
-    for p in s.projects.iter_mut() {
-        p.name = "lab-1".into();
-    }
-    s
-}
 
 #[test]
 fn a_clouds_yaml_entry_accepts_an_image() {
