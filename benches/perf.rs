@@ -4,8 +4,8 @@
 //! binary against it, and prints one row per goal: measured, ideal, ratio, peak RSS of the
 //! ims-share process (from wait4), and whether the goal is met. Takes about two minutes.
 
-use ims_share::sandbox::state::{State, image, now_ms};
-use ims_share::sandbox::{Config, Emulator, Knobs, Store, seed};
+use ims_share::emulator::state::{State, image, now_ms};
+use ims_share::emulator::{Config, Emulator, Knobs, Store, seed};
 use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};

@@ -3,6 +3,7 @@
 //! Every failure is classified where it happens, not guessed later from a message: a usage
 //! problem, an authentication failure, a service that kept failing, a refusal, an interrupt.
 
+use crate::report::{ErrorInfo, code};
 use std::fmt;
 
 /// Process exit codes of the contract.
@@ -79,11 +80,18 @@ impl fmt::Display for ServiceError {
     }
 }
 
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Bad flags, ids or configuration, found before any request was sent.
     #[error("{message}")]
     Usage {
+        message: String,
+        hint: Option<String>,
+    },
+    /// A configuration problem that showed only once the services were read (the login, the
+    /// project lookup, the token's catalog): exit 2 as well, and nothing was changed.
+    #[error("{message}")]
+    Config {
         message: String,
         hint: Option<String>,
     },
@@ -105,6 +113,10 @@ pub enum Error {
     /// Ctrl-C.
     #[error("interrupted")]
     Interrupted,
+    /// A failure of ims-share itself (a bug, or the machine refusing what a run needs); shown
+    /// with its chain of causes on one line.
+    #[error("{0:#}")]
+    Internal(anyhow::Error),
 }
 
 impl Error {
@@ -122,6 +134,17 @@ impl Error {
         }
     }
 
+    pub fn config(message: impl Into<String>, hint: impl Into<String>) -> Error {
+        Error::Config {
+            message: message.into(),
+            hint: Some(hint.into()),
+        }
+    }
+
+    pub fn internal(error: anyhow::Error) -> Error {
+        Error::Internal(error)
+    }
+
     pub fn unavailable(message: impl Into<String>) -> Error {
         Error::Unavailable {
             message: message.into(),
@@ -131,7 +154,8 @@ impl Error {
 
     pub fn exit(&self) -> Exit {
         match self {
-            Error::Usage { .. } => Exit::Usage,
+            Error::Usage { .. } | Error::Config { .. } => Exit::Usage,
+            Error::Internal(_) => Exit::Failed,
             Error::Auth(_) | Error::Stopped => Exit::Auth,
             Error::Service(_) => Exit::Failed,
             Error::Unavailable { .. } => Exit::Unavailable,
@@ -141,25 +165,31 @@ impl Error {
 
     pub fn hint(&self) -> Option<String> {
         match self {
-            Error::Usage { hint, .. } | Error::Unavailable { hint, .. } => hint.clone(),
+            Error::Usage { hint, .. }
+            | Error::Config { hint, .. }
+            | Error::Unavailable { hint, .. } => hint.clone(),
             Error::Auth(e) => e.hint.clone().or_else(|| Some(auth_hint(e))),
             Error::Service(e) => e.hint.clone(),
-            Error::Stopped | Error::Interrupted => None,
+            Error::Stopped | Error::Interrupted | Error::Internal(_) => None,
         }
     }
 
     /// The `{code, message}` pair shown next to one image or job that this error stopped.
-    pub fn info(&self) -> crate::model::ErrorInfo {
-        use crate::model::ErrorInfo;
+    pub fn info(&self) -> ErrorInfo {
         match self {
             Error::Auth(e) | Error::Service(e) => ErrorInfo::new(&e.code, &e.message),
-            Error::Unavailable { message, .. } => ErrorInfo::new("unavailable", message),
-            Error::Usage { message, .. } => ErrorInfo::new("usage", message),
+            Error::Unavailable { message, .. } => ErrorInfo::new(code::UNAVAILABLE, message),
+            Error::Usage { message, .. } | Error::Config { message, .. } => {
+                ErrorInfo::new(code::USAGE, message)
+            }
             Error::Stopped => ErrorInfo::new(
-                "not_sent",
+                code::NOT_SENT,
                 "not sent: stopped after an authentication failure",
             ),
-            Error::Interrupted => ErrorInfo::new("interrupted", "interrupted before it finished"),
+            Error::Interrupted => {
+                ErrorInfo::new(code::INTERRUPTED, "interrupted before it finished")
+            }
+            Error::Internal(e) => ErrorInfo::new(code::INTERNAL, format!("{e:#}")),
         }
     }
 }
@@ -175,8 +205,6 @@ fn auth_hint(e: &ServiceError) -> String {
             .to_string()
     }
 }
-
-pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[cfg(test)]
 mod tests {

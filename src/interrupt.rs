@@ -59,6 +59,7 @@ pub fn sleep(duration: Duration) -> bool {
 }
 
 /// Waits until Ctrl-C (used by the foreground sandbox server).
+#[cfg(feature = "sandbox")]
 pub fn wait() {
     let f = flag();
     let mut set = f.set.lock().unwrap_or_else(|e| e.into_inner());

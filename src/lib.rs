@@ -1,21 +1,27 @@
 //! ims-share: accept or reject images shared with you on Huawei Cloud, Open Telekom Cloud
-//! (IMS) and OpenStack (Glance v2). The binary is `src/main.rs`; this library holds everything
-//! so that the integration tests and the benchmark can start the emulator in-process.
+//! (IMS) and OpenStack (Glance v2). The binary is `src/main.rs`; this library holds everything,
+//! private but for what the binary, the integration tests and the benchmark need: the program
+//! itself ([`app::main`]), the emulator they run it against ([`emulator`]), and the command
+//! line definition (for the completion scripts). docs/ARCHITECTURE.md maps the modules.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
-pub mod api;
+pub(crate) mod api;
 pub mod app;
-pub mod auth;
+pub(crate) mod auth;
 pub mod cli;
-pub mod commands;
-pub mod error;
-pub mod interrupt;
-pub mod model;
-pub mod output;
-pub mod poll;
-pub mod pool;
-pub mod redact;
-pub mod render;
-pub mod sandbox;
-pub mod secret;
-pub mod settings;
+pub(crate) mod commands;
+pub(crate) mod domain;
+#[cfg(feature = "sandbox")]
+pub mod emulator;
+pub(crate) mod error;
+pub(crate) mod interrupt;
+pub(crate) mod output;
+pub(crate) mod poll;
+pub(crate) mod pool;
+pub(crate) mod redact;
+pub(crate) mod render;
+pub(crate) mod report;
+pub(crate) mod secret;
+pub(crate) mod settings;
+pub(crate) mod sync;
+pub(crate) mod text;

@@ -1,34 +1,84 @@
 //! The one writer: stdout for results, stderr for progress, notes, warnings and errors, and the
-//! spinner. It alone knows whether streams are terminals; a spinner is drawn only on a terminal
-//! stderr, and stderr lines printed while it spins do not tear it.
+//! spinner. It alone knows whether streams are terminals and owns the `error:`, `warning:` and
+//! `hint:` prefixes; a spinner is drawn only on a terminal stderr, and stderr lines printed while
+//! it spins do not tear it.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use crate::error::Error;
-use crate::settings::OutputSettings;
+use crate::redact::Redactor;
+use crate::sync::lock;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::Write;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-pub struct Output {
-    settings: OutputSettings,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Plain,
+    Json,
+}
+
+/// What the terminal looks like; read once in `main`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Terminal {
+    pub stdout: bool,
+    pub stderr: bool,
+    pub width: Option<u16>,
+}
+
+/// How to write: decided once, from the flags, the environment and the terminal.
+#[derive(Debug, Clone)]
+pub struct OutputConfig {
+    pub format: Format,
+    pub color: bool,
+    pub progress: bool,
+    pub quiet: bool,
+    pub verbose: u8,
+    pub terminal: Terminal,
+}
+
+impl OutputConfig {
+    /// For errors found before the flags could be read: plain, no colour, nothing hidden.
+    pub fn early(terminal: Terminal) -> OutputConfig {
+        OutputConfig {
+            format: Format::Plain,
+            color: false,
+            progress: false,
+            quiet: false,
+            verbose: 0,
+            terminal,
+        }
+    }
+}
+
+pub(crate) struct Output {
+    config: OutputConfig,
+    redactor: Arc<Redactor>,
     spinner: Mutex<Option<ProgressBar>>,
 }
 
 impl Output {
-    pub fn new(settings: OutputSettings) -> Output {
+    /// Every line written goes through `redactor` first.
+    pub(crate) fn new(config: OutputConfig, redactor: Arc<Redactor>) -> Output {
         Output {
-            settings,
+            config,
+            redactor,
             spinner: Mutex::new(None),
         }
     }
 
-    pub fn settings(&self) -> &OutputSettings {
-        &self.settings
+    pub(crate) fn redactor(&self) -> Arc<Redactor> {
+        self.redactor.clone()
+    }
+
+    pub(crate) fn config(&self) -> &OutputConfig {
+        &self.config
     }
 
     fn stderr_line(&self, line: &str) {
-        let spinner = self.spinner.lock().unwrap_or_else(|e| e.into_inner());
+        let line = self.redactor.text(line);
+        let spinner = lock(&self.spinner);
         match spinner.as_ref() {
             Some(pb) => pb.suspend(|| {
                 let _ = writeln!(std::io::stderr(), "{line}");
@@ -40,25 +90,37 @@ impl Output {
     }
 
     /// Information for people (submitted jobs, summaries); silenced by `-q`.
-    pub fn note(&self, line: &str) {
-        if !self.settings.quiet {
+    pub(crate) fn note(&self, line: &str) {
+        if !self.config.quiet {
             self.stderr_line(line);
         }
     }
 
-    /// Always shown.
-    pub fn warn(&self, line: &str) {
+    /// A hint for people, silenced by `-q`.
+    pub(crate) fn hint(&self, line: &str) {
+        self.note(&format!("hint: {line}"));
+    }
+
+    /// A line that must not be missed (resume commands, "interrupted"): shown even with `-q`.
+    pub(crate) fn notice(&self, line: &str) {
         self.stderr_line(line);
     }
 
+    /// Always shown.
+    pub(crate) fn warning(&self, line: &str) {
+        self.stderr_line(&format!("warning: {line}"));
+    }
+
     /// The `-v` trace.
-    pub fn trace(&self, line: &str) {
-        if self.settings.verbose > 0 {
+    pub(crate) fn trace(&self, line: &str) {
+        if self.config.verbose > 0 {
             self.stderr_line(line);
         }
     }
 
-    pub fn error(&self, err: &Error) {
+    /// The one place errors are printed: the error with its causes on one line, then its hint.
+    pub(crate) fn error(&self, err: &Error) {
+        self.clear_spinner();
         self.stderr_line(&format!("error: {err}"));
         if let Some(hint) = err.hint() {
             self.stderr_line(&format!("hint: {hint}"));
@@ -66,18 +128,19 @@ impl Output {
     }
 
     /// Writes the result. A closed pipe (`| head`) is not an error.
-    pub fn stdout(&self, text: &str) {
+    pub(crate) fn stdout(&self, text: &str) {
         self.clear_spinner();
+        let text = self.redactor.text(text);
         let mut out = std::io::stdout().lock();
         let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
     }
 
     /// Starts (or re-labels) the spinner, when progress is shown at all.
-    pub fn spin(&self, message: &str) {
-        if !self.settings.progress {
+    pub(crate) fn spin(&self, message: &str) {
+        if !self.config.progress {
             return;
         }
-        let mut spinner = self.spinner.lock().unwrap_or_else(|e| e.into_inner());
+        let mut spinner = lock(&self.spinner);
         match spinner.as_ref() {
             Some(pb) => pb.set_message(message.to_string()),
             None => {
@@ -95,13 +158,8 @@ impl Output {
     }
 
     /// Removes the spinner and its line.
-    pub fn clear_spinner(&self) {
-        if let Some(pb) = self
-            .spinner
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take()
-        {
+    pub(crate) fn clear_spinner(&self) {
+        if let Some(pb) = lock(&self.spinner).take() {
             pb.finish_and_clear();
         }
     }

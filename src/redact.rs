@@ -3,16 +3,17 @@
 
 use crate::secret::REDACTED;
 use serde_json::Value;
+use std::sync::RwLock;
 
 /// Header names whose values are credentials (compared without case).
-pub const SECRET_HEADERS: [&str; 4] = [
+pub(crate) const SECRET_HEADERS: [&str; 4] = [
     "authorization",
     "x-auth-token",
     "x-security-token",
     "x-subject-token",
 ];
 
-pub fn is_secret_header(name: &str) -> bool {
+pub(crate) fn is_secret_header(name: &str) -> bool {
     SECRET_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name))
 }
 
@@ -32,30 +33,36 @@ fn is_secret_key(key: &str) -> bool {
         && !k.ends_with("_at")
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct Redactor {
-    secrets: Vec<String>,
+/// The secrets of a run: those configured, and those issued while it runs (IAM tokens). Shared
+/// by the writer and the HTTP client, so one `add` covers every line printed afterwards.
+#[derive(Debug, Default)]
+pub(crate) struct Redactor {
+    secrets: RwLock<Vec<String>>,
 }
 
 impl Redactor {
-    pub fn new(secrets: impl IntoIterator<Item = String>) -> Redactor {
-        let mut secrets: Vec<String> = secrets.into_iter().filter(|s| s.len() >= 4).collect();
-        // Longest first, so a secret that contains another is replaced whole.
-        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        secrets.dedup();
-        Redactor { secrets }
+    pub(crate) fn new(secrets: impl IntoIterator<Item = String>) -> Redactor {
+        let redactor = Redactor::default();
+        for s in secrets {
+            redactor.add(&s);
+        }
+        redactor
     }
 
-    pub fn add(&mut self, secret: &str) {
-        if secret.len() >= 4 && !self.secrets.iter().any(|s| s == secret) {
-            self.secrets.push(secret.to_string());
-            self.secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    /// Secrets shorter than 4 characters are not worth the false positives.
+    pub(crate) fn add(&self, secret: &str) {
+        let mut secrets = self.secrets.write().unwrap_or_else(|e| e.into_inner());
+        if secret.len() >= 4 && !secrets.iter().any(|s| s == secret) {
+            secrets.push(secret.to_string());
+            // Longest first, so a secret that contains another is replaced whole.
+            secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
         }
     }
 
-    pub fn text(&self, s: &str) -> String {
+    pub(crate) fn text(&self, s: &str) -> String {
+        let secrets = self.secrets.read().unwrap_or_else(|e| e.into_inner());
         let mut out = s.to_string();
-        for secret in &self.secrets {
+        for secret in secrets.iter() {
             if out.contains(secret.as_str()) {
                 out = out.replace(secret.as_str(), REDACTED);
             }
@@ -64,7 +71,7 @@ impl Redactor {
     }
 
     /// A body for a `-vv` trace: JSON with secret keys blanked, or text with secrets replaced.
-    pub fn body(&self, body: &[u8]) -> String {
+    pub(crate) fn body(&self, body: &[u8]) -> String {
         match serde_json::from_slice::<Value>(body) {
             Ok(mut v) => {
                 blank_secret_keys(&mut v);

@@ -1,11 +1,11 @@
 //! The Glance-style API that IMS and any OpenStack share: member update and query, and the
 //! listing of images shared with you (IMS-API.md §4-§6; ../shared/api/README.md).
 
-use crate::api::client::Method;
-use crate::api::model::{ImagePage, Member, marker_of};
+use crate::api::request::Method;
 use crate::api::session::{Request, Session};
+use crate::api::wire::{ImagePage, Member, marker_of};
+use crate::domain::{ImageId, MemberStatus};
 use crate::error::Error;
-use crate::model::{ImageId, MemberStatus};
 use serde_json::{Value, json};
 
 /// Page size asked for; servers may cap it lower (Glance's default maximum is 1000).

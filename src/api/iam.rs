@@ -1,12 +1,13 @@
 //! IAM (Keystone v3): password login and project lookup (IMS-API.md §11).
 
-use crate::api::client::{Call, Credential, Http, Method};
-use crate::api::model::text;
+use crate::api::client::Http;
+use crate::api::request::{Call, Credential, Method};
+use crate::api::wire::text;
+use crate::auth::token::{CatalogEndpoint, IssuedToken};
 use crate::error::Error;
 use crate::secret::Secret;
 use reqwest::Url;
 use serde_json::{Value, json};
-use std::time::SystemTime;
 
 /// How a token is scoped: IMS needs a project-scoped token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,23 +15,6 @@ pub enum Scope {
     ProjectId(String),
     /// On Huawei Cloud and OTC the project name is the region name (or `region_suffix`).
     ProjectName(String),
-}
-
-/// A token IAM issued, with what came with it.
-#[derive(Debug, Clone)]
-pub struct IssuedToken {
-    pub token: Secret,
-    pub expires_at: Option<SystemTime>,
-    pub project_id: Option<String>,
-    /// `image` endpoints of the catalog: (region, interface, url).
-    pub image_endpoints: Vec<CatalogEndpoint>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct CatalogEndpoint {
-    pub region: Option<String>,
-    pub interface: Option<String>,
-    pub url: String,
 }
 
 /// The image endpoint to use from a catalog: the public one of the region when there are several.

@@ -1,10 +1,12 @@
-//! The IMS batch API: `PUT /v1/cloudimages/members` and `GET /v1/{project_id}/jobs/{job_id}`.
+//! The IMS batch API: `PUT /v1/cloudimages/members`, `GET /v1/{project_id}/jobs/{job_id}`, and
+//! what a finished job says about each image.
 
-use crate::api::client::Method;
-use crate::api::model::{Job, text};
+use crate::api::request::Method;
 use crate::api::session::{Request, Session};
+use crate::api::wire::{Job, Member, text};
+use crate::domain::{ImageId, JobId, JobStatus, MemberStatus};
 use crate::error::Error;
-use crate::model::{ImageId, JobId, MemberStatus};
+use crate::report::{ErrorInfo, code};
 use serde_json::{Value, json};
 
 pub const MEMBERS_PATH: &str = "/v1/cloudimages/members";
@@ -75,9 +77,79 @@ pub fn job(session: &Session, job: &JobId) -> Result<Job, Error> {
     Ok(Job::from_value(&body))
 }
 
+/// What the job says about one image (IMS-API.md §3a, §14a).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Verdict {
+    Done,
+    Failed(ErrorInfo),
+    /// The job finished without naming this image: look at the member itself.
+    Unknown,
+    /// The job has not finished.
+    Pending,
+}
+
+pub(crate) fn verdict(job: &Job, image: &ImageId) -> Verdict {
+    let status = JobStatus::from_service(job.status.as_deref());
+    if !status.is_terminal() {
+        return Verdict::Pending;
+    }
+    let result = job.results.as_ref().and_then(|results| {
+        results.iter().find(|r| {
+            r.image_id
+                .as_deref()
+                .is_some_and(|id| id.eq_ignore_ascii_case(image.as_str()))
+        })
+    });
+    match result {
+        Some(r) if r.is_success() => Verdict::Done,
+        Some(r) => Verdict::Failed(ErrorInfo::new(
+            r.error_code
+                .clone()
+                .or_else(|| job.error_code.clone())
+                .unwrap_or_else(|| code::JOB_FAILED.into()),
+            r.error_msg
+                .clone()
+                .or_else(|| job.fail_reason.clone())
+                .unwrap_or_else(|| {
+                    format!(
+                        "the job reported '{}' for this image",
+                        r.status.as_deref().unwrap_or("no status")
+                    )
+                }),
+        )),
+        None => Verdict::Unknown,
+    }
+}
+
+/// Settles an image the job did not name, from its member status.
+pub(crate) fn verdict_from_member(
+    job: &Job,
+    member: &Result<Member, Error>,
+    target: MemberStatus,
+) -> Verdict {
+    match member {
+        Ok(m) if m.status.as_deref().and_then(MemberStatus::parse) == Some(target) => Verdict::Done,
+        Ok(m) => Verdict::Failed(match (&job.error_code, &job.fail_reason) {
+            (None, None) => ErrorInfo::new(
+                code::NOT_IN_RESULTS,
+                format!(
+                    "the job did not report this image and its member status is {}",
+                    m.status.as_deref().unwrap_or("unknown")
+                ),
+            ),
+            (code, reason) => ErrorInfo::new(
+                code.clone().unwrap_or_else(|| code::JOB_FAILED.into()),
+                reason.clone().unwrap_or_else(|| "the job failed".into()),
+            ),
+        }),
+        Err(e) => Verdict::Failed(e.info()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::wire::JobResult;
 
     #[test]
     fn vault_id_only_when_given() {
@@ -89,5 +161,74 @@ mod tests {
         );
         let vaulted = batch_body(&ids, "p1", MemberStatus::Accepted, Some("v1"));
         assert_eq!(vaulted["vault_id"], "v1");
+    }
+
+    const A: &str = "d164b5df-1bc3-4c3f-893e-3e471fd16e64";
+    const B: &str = "0b680482-acaa-4045-b14c-9a8c7dfe9c70";
+
+    fn id(s: &str) -> ImageId {
+        ImageId::parse(s).unwrap()
+    }
+
+    fn job(status: &str, results: Option<Vec<(&str, &str)>>) -> Job {
+        Job {
+            status: Some(status.into()),
+            error_code: Some("IMG.0046".into()),
+            fail_reason: Some("image unavailable".into()),
+            results: results.map(|r| {
+                r.into_iter()
+                    .map(|(i, s)| JobResult {
+                        image_id: Some(i.into()),
+                        status: Some(s.into()),
+                        ..JobResult::default()
+                    })
+                    .collect()
+            }),
+            ..Job::default()
+        }
+    }
+
+    #[test]
+    fn results_decide_each_image_in_any_case() {
+        let j = job("FAIL", Some(vec![(A, "SUCCESS"), (B, "fail")]));
+        assert_eq!(verdict(&j, &id(A)), Verdict::Done);
+        assert_eq!(
+            verdict(&j, &id(B)),
+            Verdict::Failed(ErrorInfo::new("IMG.0046", "image unavailable"))
+        );
+    }
+
+    #[test]
+    fn running_jobs_and_missing_results() {
+        assert_eq!(verdict(&job("RUNNING", None), &id(A)), Verdict::Pending);
+        assert_eq!(verdict(&job("SUCCESS", None), &id(A)), Verdict::Unknown);
+        assert_eq!(
+            verdict(&job("SUCCESS", Some(vec![(B, "success")])), &id(A)),
+            Verdict::Unknown
+        );
+    }
+
+    #[test]
+    fn a_missing_image_is_settled_by_its_member_status() {
+        let ok = Job {
+            status: Some("SUCCESS".into()),
+            ..Job::default()
+        };
+        let accepted = Member {
+            status: Some("accepted".into()),
+            ..Member::default()
+        };
+        let pending = Member {
+            status: Some("pending".into()),
+            ..Member::default()
+        };
+        assert_eq!(
+            verdict_from_member(&ok, &Ok(accepted), MemberStatus::Accepted),
+            Verdict::Done
+        );
+        match verdict_from_member(&ok, &Ok(pending), MemberStatus::Accepted) {
+            Verdict::Failed(e) => assert_eq!(e.code, "not_in_results"),
+            other => panic!("{other:?}"),
+        }
     }
 }

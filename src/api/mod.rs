@@ -1,16 +1,24 @@
-//! Talking to the services: the HTTP client, the shapes of their answers, and one module per API.
-pub mod client;
-pub mod error_body;
-pub mod glance;
-pub mod iam;
-pub mod ims;
-pub mod model;
-pub mod session;
+//! Talking to the services: one module per API (IMS batch jobs, Glance members and listings,
+//! IAM), the session that authenticates them, and below it the HTTP client with its request
+//! building, retry policy and answer classification.
+pub(crate) mod client;
+mod discover;
+pub(crate) mod endpoint;
+pub(crate) mod error_body;
+pub(crate) mod glance;
+pub(crate) mod iam;
+pub(crate) mod ims;
+mod login;
+pub(crate) mod request;
+pub(crate) mod response;
+pub(crate) mod retry;
+pub(crate) mod session;
+pub(crate) mod wire;
 
 /// Whatever a server sends, reading it never panics.
 #[cfg(test)]
 mod never_panic {
-    use super::{error_body, model};
+    use super::{error_body, wire};
     use proptest::prelude::*;
     use serde_json::Value;
 
@@ -55,14 +63,14 @@ mod never_panic {
     }
 
     fn read_everything(v: &Value) {
-        let job = model::Job::from_value(v);
+        let job = wire::Job::from_value(v);
         for r in job.results.unwrap_or_default() {
             let _ = r.is_success();
         }
-        let _ = model::Member::from_value(v);
-        let page = model::ImagePage::from_value(v);
+        let _ = wire::Member::from_value(v);
+        let page = wire::ImagePage::from_value(v);
         if let Some(next) = page.next {
-            let _ = model::marker_of(&next);
+            let _ = wire::marker_of(&next);
         }
     }
 
@@ -70,7 +78,7 @@ mod never_panic {
         #[test]
         fn arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
             let _ = error_body::parse(&bytes);
-            let _ = model::ImagePage::from_slice(&bytes);
+            let _ = wire::ImagePage::from_slice(&bytes);
             if let Ok(v) = serde_json::from_slice::<Value>(&bytes) {
                 read_everything(&v);
             }
@@ -90,15 +98,15 @@ mod never_panic {
                 let bytes = doc.to_string();
                 // Compare on what the text parses to: a float may not survive the round trip.
                 let reparsed: Value = serde_json::from_str(&bytes).unwrap();
-                prop_assert_eq!(model::ImagePage::from_slice(bytes.as_bytes()), model::ImagePage::from_value(&reparsed));
+                prop_assert_eq!(wire::ImagePage::from_slice(bytes.as_bytes()), wire::ImagePage::from_value(&reparsed));
             }
         }
 
         #[test]
         fn arbitrary_text(s in ".{0,300}") {
             let _ = error_body::parse(s.as_bytes());
-            let _ = model::marker_of(&s);
-            let _ = super::client::parse_retry_after(&s, std::time::SystemTime::now());
+            let _ = wire::marker_of(&s);
+            let _ = super::retry::parse_retry_after(&s, std::time::SystemTime::now());
         }
     }
 }

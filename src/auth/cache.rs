@@ -4,8 +4,8 @@
 //! directory, named by a hash of the key. Files are created 0600 in a 0700 directory and
 //! replaced atomically; a token is reused until five minutes before it expires.
 
-use crate::api::iam::{CatalogEndpoint, IssuedToken};
 use crate::auth::signer::sha256_hex;
+use crate::auth::token::{CatalogEndpoint, IssuedToken};
 use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -42,7 +42,8 @@ impl Cache {
         })
     }
 
-    pub fn at(dir: impl Into<PathBuf>) -> Cache {
+    #[cfg(test)]
+    pub(crate) fn at(dir: impl Into<PathBuf>) -> Cache {
         Cache { dir: dir.into() }
     }
 
@@ -51,7 +52,8 @@ impl Cache {
         self.dir.join(format!("{kind}-{}.json", &digest[..32]))
     }
 
-    pub fn token_path(&self, key: &[&str]) -> PathBuf {
+    #[cfg(test)]
+    pub(crate) fn token_path(&self, key: &[&str]) -> PathBuf {
         self.path("token", key)
     }
 

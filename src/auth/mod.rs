@@ -1,3 +1,7 @@
-//! Proving who we are: the AK/SK signer and the cache of IAM tokens and project ids.
-pub mod cache;
-pub mod signer;
+//! Proving who we are: the credentials, the AK/SK signer, issued tokens and their cache.
+pub(crate) mod cache;
+pub(crate) mod credentials;
+pub(crate) mod signer;
+pub(crate) mod token;
+
+pub(crate) use credentials::Credentials;

@@ -7,7 +7,7 @@
 use hmac::{Hmac, KeyInit, Mac};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use sha2::{Digest, Sha256};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 /// The algorithm name that opens both the string to sign and the Authorization header.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
@@ -145,65 +145,11 @@ pub fn sdk_date(at: SystemTime) -> String {
     rfc3339.replace(['-', ':'], "")
 }
 
-/// Parses an `X-Sdk-Date` value back into a point in time (the emulator checks clock skew with it).
-pub fn parse_sdk_date(value: &str) -> Option<SystemTime> {
-    let b = value.as_bytes();
-    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
-        return None;
-    }
-    let rfc3339 = format!(
-        "{}-{}-{}T{}:{}:{}Z",
-        &value[0..4],
-        &value[4..6],
-        &value[6..8],
-        &value[9..11],
-        &value[11..13],
-        &value[13..15]
-    );
-    humantime::parse_rfc3339(&rfc3339).ok()
-}
-
-/// The parsed `Authorization` header, as the gateway reads it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParsedAuthorization {
-    pub access_key: String,
-    pub signed_headers: Vec<String>,
-    pub signature: String,
-}
-
-pub fn parse_authorization(value: &str) -> Option<ParsedAuthorization> {
-    let rest = value.strip_prefix(ALGORITHM)?.trim_start();
-    let mut access_key = None;
-    let mut signed_headers = None;
-    let mut signature = None;
-    for part in rest.split(',') {
-        let (key, val) = part.trim().split_once('=')?;
-        match key {
-            "Access" => access_key = Some(val.to_string()),
-            "SignedHeaders" => {
-                signed_headers = Some(val.split(';').map(str::to_string).collect::<Vec<_>>())
-            }
-            "Signature" => signature = Some(val.to_string()),
-            _ => {}
-        }
-    }
-    Some(ParsedAuthorization {
-        access_key: access_key?,
-        signed_headers: signed_headers?,
-        signature: signature?,
-    })
-}
-
 /// Seconds between two instants, whichever comes first.
 pub fn skew(a: SystemTime, b: SystemTime) -> Duration {
     a.duration_since(b)
         .or_else(|_| b.duration_since(a))
         .unwrap_or_default()
-}
-
-/// Unix seconds, for places that only need a coarse clock reading.
-pub fn unix_seconds(at: SystemTime) -> u64 {
-    at.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs()
 }
 
 #[cfg(test)]
@@ -520,25 +466,5 @@ mod tests {
             let expected_query = uri_sent.split_once('?').map(|(_, q)| q).unwrap_or("");
             assert_eq!(canonical_query(&query), expected_query, "{name}");
         }
-    }
-
-    #[test]
-    fn sdk_date_round_trips() {
-        let at = UNIX_EPOCH + Duration::from_secs(1_704_164_645); // 2024-01-02T03:04:05Z
-        assert_eq!(sdk_date(at), "20240102T030405Z");
-        assert_eq!(parse_sdk_date("20240102T030405Z"), Some(at));
-        assert_eq!(parse_sdk_date("2024-01-02"), None);
-    }
-
-    #[test]
-    fn authorization_header_parses_back() {
-        let parsed = parse_authorization(
-            "SDK-HMAC-SHA256 Access=AK1, SignedHeaders=host;x-sdk-date, Signature=abc",
-        )
-        .unwrap();
-        assert_eq!(parsed.access_key, "AK1");
-        assert_eq!(parsed.signed_headers, vec!["host", "x-sdk-date"]);
-        assert_eq!(parsed.signature, "abc");
-        assert!(parse_authorization("Bearer x").is_none());
     }
 }

@@ -3,17 +3,18 @@
 
 use crate::api::glance;
 use crate::api::session::Session;
-use crate::commands::Finished;
+use crate::domain::{ImageId, MemberStatus};
 use crate::error::{Error, Exit};
-use crate::model::{ErrorInfo, ImageId, MemberStatus};
 use crate::output::Output;
-use crate::render::{Document, ImagesDoc, MemberRow, MembersDoc, SharedRow};
+use crate::report::{
+    Document, ErrorInfo, ImagesDoc, MemberRow, MembersDoc, Report, SharedRow, code,
+};
 
 const MEMBER_CONCURRENCY: usize = 8;
 
 /// `status`: one paged listing per member status, each row tagged with it. `member_status=all`
 /// is never sent: IMS does not document it and image objects do not carry the member status.
-pub fn list(session: &Session, out: &Output, statuses: &[MemberStatus]) -> Finished {
+pub(crate) fn list(session: &Session, out: &Output, statuses: &[MemberStatus]) -> Report {
     let mut rows = Vec::new();
     for &status in statuses {
         out.spin(&format!(
@@ -45,15 +46,15 @@ pub fn list(session: &Session, out: &Output, statuses: &[MemberStatus]) -> Finis
         });
         if let Err(e) = listed {
             out.clear_spinner();
-            return Finished::failed(e);
+            return Report::failed(e);
         }
     }
     out.clear_spinner();
-    Finished::ok(Document::Images(ImagesDoc { images: rows }), Exit::Ok)
+    Report::ok(Document::Images(ImagesDoc { images: rows }), Exit::Ok)
 }
 
 /// `status IMAGE...`: your member entry of each image, one GET each.
-pub fn members(session: &Session, ids: &[ImageId]) -> Finished {
+pub(crate) fn members(session: &Session, ids: &[ImageId]) -> Report {
     let member_id = session.project_id().to_string();
     let answers = crate::pool::run(
         ids,
@@ -93,18 +94,18 @@ pub fn members(session: &Session, ids: &[ImageId]) -> Finished {
             }
             Some(Err(Error::Stopped)) | None => {
                 if crate::interrupt::is_set() {
-                    return Finished::failed(Error::Interrupted);
+                    return Report::failed(Error::Interrupted);
                 }
                 row.error = Some(ErrorInfo::new(
-                    "not_sent",
+                    code::NOT_SENT,
                     "not sent: stopped by an earlier error",
                 ));
             }
-            Some(Err(e)) => return Finished::failed(e),
+            Some(Err(e)) => return Report::failed(e),
         }
         rows.push(row);
     }
-    let mut finished = Finished::ok(Document::Members(MembersDoc { members: rows }), exit);
-    finished.notes = notes;
-    finished
+    let mut report = Report::ok(Document::Members(MembersDoc { members: rows }), exit);
+    report.notes = notes;
+    report
 }

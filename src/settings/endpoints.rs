@@ -1,33 +1,6 @@
 //! Which IMS and IAM endpoints a cloud and region mean (IMS-API.md §11d, §12).
 
-use serde::Deserialize;
-use std::fmt;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Cloud {
-    Huaweicloud,
-    Otc,
-    OtcSwiss,
-    Openstack,
-}
-
-impl Cloud {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Cloud::Huaweicloud => "huaweicloud",
-            Cloud::Otc => "otc",
-            Cloud::OtcSwiss => "otc-swiss",
-            Cloud::Openstack => "openstack",
-        }
-    }
-}
-
-impl fmt::Display for Cloud {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub(crate) use crate::domain::Cloud;
 
 /// Huawei Cloud regions with an IMS endpoint `https://ims.{region}.myhuaweicloud.com`.
 pub const HUAWEI_REGIONS: &[&str] = &[

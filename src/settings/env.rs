@@ -17,6 +17,7 @@ impl Env {
         }
     }
 
+    #[cfg(test)]
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Env {
         Env {
             vars: pairs

@@ -73,7 +73,7 @@ pub fn parse_all<T: Clone + Eq + std::hash::Hash>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ImageId;
+    use crate::domain::ImageId;
 
     #[test]
     fn stdin_words_skip_comments_and_blank_lines() {

@@ -14,12 +14,6 @@ pub enum SecretSource {
 }
 
 impl SecretSource {
-    pub fn origin(&self) -> &str {
-        match self {
-            SecretSource::Value { origin, .. } | SecretSource::Command { origin, .. } => origin,
-        }
-    }
-
     pub fn resolve(&self) -> Result<Secret, Error> {
         match self {
             SecretSource::Value { value, origin } => {

@@ -2,7 +2,7 @@
 //! message that names the bad value.
 
 use crate::common::*;
-use ims_share::sandbox::seed::images as img;
+use ims_share::emulator::seed::images as img;
 
 struct Row {
     args: Vec<String>,
@@ -213,7 +213,7 @@ fn a_ca_bundle_without_certificates_is_refused() {
 
 #[test]
 fn non_json_from_the_server_is_exit_5() {
-    use ims_share::sandbox::Knobs;
+    use ims_share::emulator::Knobs;
     let f = Fixture::with(
         seeded(),
         Knobs {

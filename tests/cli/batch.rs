@@ -1,8 +1,8 @@
 //! accept / reject in batch mode, wait and status --job.
 
 use crate::common::*;
-use ims_share::sandbox::seed::images as img;
-use ims_share::sandbox::{Knobs, seed};
+use ims_share::emulator::seed::images as img;
+use ims_share::emulator::{Knobs, seed};
 use std::time::Duration;
 
 const THREE: [&str; 3] = [img::UBUNTU, img::RHEL, img::WINDOWS];

@@ -1,8 +1,8 @@
 //! The harness: an emulator on 127.0.0.1 port 0, a private HOME, and the real binary run
 //! against it with a clean environment.
 
-use ims_share::sandbox::state::{State, image};
-use ims_share::sandbox::{Config, Emulator, Knobs, Recorded, Store, seed};
+use ims_share::emulator::state::{State, image};
+use ims_share::emulator::{Config, Emulator, Knobs, Recorded, Store, seed};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -45,7 +45,7 @@ impl Run {
 
 /// The seeded account, with jobs short enough for tests.
 pub fn seeded() -> State {
-    let mut s = seed::account(ims_share::sandbox::state::now_ms());
+    let mut s = seed::account(ims_share::emulator::state::now_ms());
     s.settings.job_duration_ms = 300;
     s
 }
@@ -66,7 +66,7 @@ pub fn many_pending(n: usize) -> (State, Vec<String>) {
     let mut s = seeded();
     s.images.clear();
     s.members.clear();
-    let now = ims_share::sandbox::state::now_ms();
+    let now = ims_share::emulator::state::now_ms();
     let mut ids = Vec::new();
     for i in 0..n {
         let id = format!("{:08x}-0000-4000-8000-{:012x}", i + 1, i + 1);

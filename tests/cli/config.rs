@@ -2,8 +2,8 @@
 //! before anything is sent.
 
 use crate::common::*;
-use ims_share::sandbox::seed;
-use ims_share::sandbox::seed::images as img;
+use ims_share::emulator::seed;
+use ims_share::emulator::seed::images as img;
 
 fn sandbox_profile(f: &Fixture) -> String {
     format!(

@@ -2,9 +2,9 @@
 //! the "Real Glance 33 behaviour" table of its README), plus the IMS gateway's checks.
 
 use crate::common::*;
-use ims_share::sandbox::seed::images as img;
-use ims_share::sandbox::state::StaticToken;
-use ims_share::sandbox::{Knobs, seed};
+use ims_share::emulator::seed::images as img;
+use ims_share::emulator::state::StaticToken;
+use ims_share::emulator::{Knobs, seed};
 use serde_json::Value;
 
 const OWNER_TOKEN: &str = "MIIowner-token-0001";

@@ -2,9 +2,9 @@
 //! message, and the job ids that are still printed.
 
 use crate::common::*;
-use ims_share::sandbox::seed::images as img;
-use ims_share::sandbox::state::Token;
-use ims_share::sandbox::{Knobs, seed};
+use ims_share::emulator::seed::images as img;
+use ims_share::emulator::state::Token;
+use ims_share::emulator::{Knobs, seed};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -228,11 +228,11 @@ fn a_wrong_key_with_concurrency_8_sends_exactly_one_request() {
 #[test]
 fn a_refused_signature_with_a_distant_clock_says_so() {
     let f = {
-        let emu = ims_share::sandbox::Emulator::start(
-            ims_share::sandbox::Store::memory(seeded()),
-            ims_share::sandbox::Config {
+        let emu = ims_share::emulator::Emulator::start(
+            ims_share::emulator::Store::memory(seeded()),
+            ims_share::emulator::Config {
                 clock_offset_secs: 3600,
-                ..ims_share::sandbox::Config::default()
+                ..ims_share::emulator::Config::default()
             },
         )
         .unwrap();

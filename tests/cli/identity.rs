@@ -2,9 +2,9 @@
 //! discovery, temporary AK/SK, secrets from commands, and traces that never show a secret.
 
 use crate::common::*;
-use ims_share::sandbox::seed::images as img;
-use ims_share::sandbox::state::{AccessKey, Project};
-use ims_share::sandbox::{Knobs, seed};
+use ims_share::emulator::seed::images as img;
+use ims_share::emulator::state::{AccessKey, Project};
+use ims_share::emulator::{Knobs, seed};
 
 fn password_profile(f: &Fixture, extra: &str) -> String {
     format!(

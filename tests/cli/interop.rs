@@ -2,8 +2,8 @@
 //! stays clean when piped.
 
 use crate::common::*;
-use ims_share::sandbox::seed::images as img;
-use ims_share::sandbox::{Knobs, seed};
+use ims_share::emulator::seed::images as img;
+use ims_share::emulator::{Knobs, seed};
 
 #[test]
 fn a_clouds_yaml_entry_accepts_an_image() {

@@ -1,8 +1,8 @@
 //! Per-image mode, --all-pending, --dry-run, ids from standard input, plain OpenStack.
 
 use crate::common::*;
-use ims_share::sandbox::seed::images as img;
-use ims_share::sandbox::{Knobs, seed};
+use ims_share::emulator::seed::images as img;
+use ims_share::emulator::{Knobs, seed};
 use std::time::Duration;
 
 const UNKNOWN: &str = "00000000-0000-4000-8000-000000000000";

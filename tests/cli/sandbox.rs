@@ -2,8 +2,8 @@
 //! with its fault knobs.
 
 use crate::common::*;
-use ims_share::sandbox::seed;
-use ims_share::sandbox::seed::images as img;
+use ims_share::emulator::seed;
+use ims_share::emulator::seed::images as img;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;

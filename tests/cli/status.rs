@@ -1,8 +1,8 @@
 //! status: the listing of images shared with you, and your membership of given images.
 
 use crate::common::*;
-use ims_share::sandbox::Knobs;
-use ims_share::sandbox::seed::images as img;
+use ims_share::emulator::Knobs;
+use ims_share::emulator::seed::images as img;
 
 #[test]
 fn status_lists_every_shared_image_with_its_member_status() {

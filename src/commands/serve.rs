@@ -1,9 +1,9 @@
 //! `ims-share sandbox`: the emulator in the foreground, for testing scripts against it.
 
+use crate::emulator::{Config, Emulator, Knobs, Store, store};
 use crate::error::{Error, Exit};
 use crate::output::Output;
-use crate::sandbox::{Config, Emulator, Store, store};
-use crate::settings::SandboxTask;
+use crate::settings::{Faults, ServeTask};
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::Arc;
 
@@ -26,7 +26,8 @@ fn listen_addr(raw: &str, allow_remote: bool) -> Result<SocketAddr, Error> {
     Ok(addr)
 }
 
-pub fn open_store(state: &std::path::Path) -> Result<Store, Error> {
+/// The persisted sandbox account, checked to be usable.
+pub(crate) fn open_store(state: &std::path::Path) -> Result<Store, Error> {
     let store = Store::File(state.to_path_buf());
     store.check().map_err(|e| match e {
         store::StoreError::Corrupt { .. } => Error::usage_hint(
@@ -38,7 +39,22 @@ pub fn open_store(state: &std::path::Path) -> Result<Store, Error> {
     Ok(store)
 }
 
-pub fn serve(task: &SandboxTask, out: &Output) -> Result<Exit, Error> {
+fn knobs(f: &Faults) -> Knobs {
+    Knobs {
+        latency: f.latency,
+        job_duration: f.job_duration,
+        throttle_every: f.throttle_every,
+        unavailable_every: f.unavailable_every,
+        drop_every: f.drop_every,
+        html_error_every: f.html_error_every,
+        slow_every: f.slow_every,
+        slow_for: f.slow_for,
+        truncate_every: f.truncate_every,
+        token_uses: f.token_uses,
+    }
+}
+
+pub(crate) fn serve(task: &ServeTask, out: &Output) -> Result<Exit, Error> {
     if task.reset {
         store::reset(&task.state).map_err(|e| Error::usage(e.to_string()))?;
         out.note(&format!("sandbox account reset: {}", task.state.display()));
@@ -55,26 +71,14 @@ pub fn serve(task: &SandboxTask, out: &Output) -> Result<Exit, Error> {
             format!("state {}", task.state.display()),
         ),
     };
-    let (ak, sk, project, region) = store
-        .with(|s| {
-            let key = s.access_keys.first().cloned();
-            (
-                (
-                    key.as_ref()
-                        .map(|k| k.access_key.clone())
-                        .unwrap_or_default(),
-                    key.as_ref()
-                        .map(|k| k.secret_key.clone())
-                        .unwrap_or_default(),
-                    key.map(|k| k.project_id).unwrap_or_default(),
-                    s.region.clone(),
-                ),
-                false,
-            )
-        })
-        .map_err(|e| Error::usage(e.to_string()))?;
-    let log: crate::sandbox::server::LogSink = {
-        let quiet = out.settings().quiet;
+    let store::Keys {
+        access_key: ak,
+        secret_key: sk,
+        project_id: project,
+        region,
+    } = store.keys().map_err(|e| Error::usage(e.to_string()))?;
+    let log: crate::emulator::LogSink = {
+        let quiet = out.config().quiet;
         Arc::new(move |line: &str| {
             if !quiet {
                 #[allow(clippy::print_stderr)]
@@ -88,7 +92,7 @@ pub fn serve(task: &SandboxTask, out: &Output) -> Result<Exit, Error> {
         store,
         Config {
             listen: addr,
-            knobs: task.knobs.clone(),
+            knobs: knobs(&task.faults),
             record: false,
             clock_offset_secs: 0,
             log: Some(log),

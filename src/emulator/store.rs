@@ -4,8 +4,8 @@
 //! temporary file that is then renamed over it, so concurrent commands never interleave and a
 //! crash mid-write leaves the old state whole.
 
-use crate::sandbox::seed;
-use crate::sandbox::state::{STATE_VERSION, State, now_ms};
+use crate::emulator::seed;
+use crate::emulator::state::{STATE_VERSION, State, now_ms};
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -169,5 +169,36 @@ mod tests {
             std::fs::read_to_string(&path).unwrap(),
             "{\"version\": 1, \"region\": \"eu"
         );
+    }
+}
+
+/// The keys that open the emulated account: what a client needs to talk to it.
+#[derive(Debug, Clone, Default)]
+pub struct Keys {
+    pub access_key: String,
+    pub secret_key: String,
+    pub project_id: String,
+    pub region: String,
+}
+
+impl Store {
+    /// The first access key of the account, with its project and the account's region.
+    pub fn keys(&self) -> Result<Keys, StoreError> {
+        self.with(|s| {
+            let key = s.access_keys.first().cloned();
+            let keys = Keys {
+                access_key: key
+                    .as_ref()
+                    .map(|k| k.access_key.clone())
+                    .unwrap_or_default(),
+                secret_key: key
+                    .as_ref()
+                    .map(|k| k.secret_key.clone())
+                    .unwrap_or_default(),
+                project_id: key.map(|k| k.project_id).unwrap_or_default(),
+                region: s.region.clone(),
+            };
+            (keys, false)
+        })
     }
 }

@@ -2,24 +2,33 @@
 //! full-ECS image that needs a vault, one whose job fails, one accepted, one rejected, and an
 //! image of your own that the listing must leave out.
 
-use crate::sandbox::state::{
+use crate::emulator::state::{
     AccessKey, FailWith, Project, State, StaticToken, User, image, iso_seconds,
 };
 
 pub const REGION: &str = "eu-de";
+
 pub const DOMAIN: &str = "sandbox-domain";
+
 /// Your project in the sandbox.
 pub const PROJECT_ID: &str = "5f2c8a1e9b3d4c7a8e6f1a2b3c4d5e6f";
+
 pub const ACCESS_KEY: &str = "SANDBOX0ACCESS0KEY01";
+
 /// Not a secret: it only opens the emulator.
 pub const SECRET_KEY: &str = "sandbox-secret-key-not-a-real-secret-0001";
+
 pub const USERNAME: &str = "sandbox-user";
+
 pub const PASSWORD: &str = "sandbox-password";
+
 pub const TOKEN: &str = "MIIsandbox-static-token-0001";
+
 /// The CBR vault that full-ECS images can be accepted into.
 pub const VAULT_ID: &str = "3a8e6c1f-5b2d-4e7a-9c0b-1d2e3f4a5b6c";
 
 pub const PLATFORM_PROJECT: &str = "9c1d7e3f5a2b4c6d8e0f1a3b5c7d9e1f";
+
 pub const SECURITY_PROJECT: &str = "2b7e4d9a1c3f5e8b0a6d2c4e6f8a0b1c";
 
 /// Ids of the seeded images, for the README and the tests.

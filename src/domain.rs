@@ -3,7 +3,7 @@
 //! Values are validated when they are made, so code that holds an `ImageId` never has to ask
 //! whether it is one.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// An image id: a UUID in its usual 8-4-4-4-12 hex form, kept in lower case.
@@ -210,19 +210,30 @@ impl Serialize for JobStatus {
     }
 }
 
-/// A service error attached to one image or one job: `{code, message}` in the JSON output.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ErrorInfo {
-    pub code: String,
-    pub message: String,
+/// The kind of cloud: it decides the endpoints, the default mode and what IAM offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Cloud {
+    Huaweicloud,
+    Otc,
+    OtcSwiss,
+    Openstack,
 }
 
-impl ErrorInfo {
-    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
-        ErrorInfo {
-            code: code.into(),
-            message: message.into(),
+impl Cloud {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cloud::Huaweicloud => "huaweicloud",
+            Cloud::Otc => "otc",
+            Cloud::OtcSwiss => "otc-swiss",
+            Cloud::Openstack => "openstack",
         }
+    }
+}
+
+impl fmt::Display for Cloud {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

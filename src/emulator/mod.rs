@@ -1,15 +1,25 @@
 //! The emulator of the IMS, Glance and IAM APIs: what `--sandbox`, `ims-share sandbox` and the
 //! integration tests talk to. It listens on loopback only unless told otherwise, and never
 //! sends traffic anywhere.
+//!
+//! The one way in is [`Emulator::start`] with a [`Store`] (the account: in memory, or a file
+//! shared by processes) and a [`Config`] (address, [`Knobs`] for faults). Inside, the server
+//! (hyper) hands each request to the router, a pure function of the state, the request and the
+//! clock: the gateway authenticates, then the IMS, Glance or IAM module answers.
 
-pub mod routes;
+mod gateway;
+mod glance;
+mod http;
+mod iam;
+mod ims;
+mod routes;
 pub mod seed;
-pub mod server;
+mod server;
 pub mod state;
 pub mod store;
 
-pub use server::{Config, Emulator, Recorded};
-pub use store::Store;
+pub use server::{Config, Emulator, LogSink, Recorded};
+pub use store::{Keys, Store};
 
 use std::time::Duration;
 

@@ -2,9 +2,10 @@
 //! fault knobs applied in front of the routes, a log line per request, and (for tests) a
 //! record of every request and of how many were in flight at once.
 
-use crate::sandbox::Knobs;
-use crate::sandbox::routes::{self, Ctx, HttpRequest, HttpResponse, apigw_error, gateway_html};
-use crate::sandbox::store::Store;
+use crate::emulator::Knobs;
+use crate::emulator::http::{HttpRequest, HttpResponse, apigw_error, gateway_html};
+use crate::emulator::routes::{self, Ctx};
+use crate::emulator::store::Store;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
@@ -146,7 +147,7 @@ impl Emulator {
     }
 
     /// Runs `f` on the account (tests use it to look at or change the state).
-    pub fn with_state<R>(&self, f: impl FnOnce(&mut crate::sandbox::state::State) -> R) -> R {
+    pub fn with_state<R>(&self, f: impl FnOnce(&mut crate::emulator::state::State) -> R) -> R {
         self.shared
             .store
             .with(|s| (f(s), true))
@@ -229,7 +230,7 @@ async fn wait_until(at: Option<Instant>) {
 }
 
 fn now_ms(shared: &Shared) -> u64 {
-    let real = crate::sandbox::state::now_ms() as i64;
+    let real = crate::emulator::state::now_ms() as i64;
     (real + shared.clock_offset_secs * 1000).max(0) as u64
 }
 

@@ -12,7 +12,7 @@ const FIRST_GAP: Duration = Duration::from_millis(300);
 const MIN_GAP: Duration = Duration::from_millis(50);
 
 /// The pause before the next poll of a job that has been running for `elapsed`.
-pub fn next_gap(elapsed: Duration, interval: Duration) -> Duration {
+pub(crate) fn next_gap(elapsed: Duration, interval: Duration) -> Duration {
     (FIRST_GAP + elapsed / 4).min(interval).max(MIN_GAP)
 }
 

@@ -1,0 +1,297 @@
+//! Reading one answer: the body within its size cap, a 2xx that must be JSON, a redirect that
+//! is never followed, every error shape turned into a classified [`Error`], and transport
+//! failures classified by their type (a TLS certificate problem is final, the rest transient).
+
+use crate::api::error_body;
+use crate::api::retry::{Disposition, disposition, parse_retry_after};
+use crate::auth::signer;
+use crate::error::{Error, ServiceError};
+use crate::secret::Secret;
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+use std::io::Read;
+use std::time::{Duration, SystemTime};
+
+/// Responses larger than this are refused rather than buffered.
+pub(crate) const MAX_BODY: u64 = 16 * 1024 * 1024;
+const SKEW_HINT_AFTER: Duration = Duration::from_secs(180);
+
+/// A 2xx answer, its body checked to be JSON (or empty).
+#[derive(Debug, Clone)]
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) body: Vec<u8>,
+    pub(crate) request_id: Option<String>,
+    /// `X-Subject-Token` (IAM login).
+    pub(crate) subject_token: Option<Secret>,
+}
+
+impl Reply {
+    /// The body as a JSON value (`null` when empty).
+    pub(crate) fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+/// How one attempt ended, when it did not end well.
+pub(crate) enum Attempt {
+    /// Another attempt would end the same way.
+    Final(Box<Error>),
+    Transient {
+        summary: String,
+        retry_after: Option<Duration>,
+        last: Error,
+    },
+}
+
+impl Attempt {
+    fn transient(what: &str, summary: String) -> Attempt {
+        Attempt::Transient {
+            last: Error::unavailable(format!("{what}: {summary}")),
+            summary,
+            retry_after: None,
+        }
+    }
+}
+
+pub(crate) fn header(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
+    header(headers, "x-request-id").or_else(|| header(headers, "x-openstack-request-id"))
+}
+
+pub(crate) fn read_capped(
+    response: reqwest::blocking::Response,
+    what: &str,
+) -> Result<Vec<u8>, Attempt> {
+    let too_large = || {
+        Attempt::transient(
+            what,
+            format!(
+                "response body larger than {} MiB refused",
+                MAX_BODY / 1024 / 1024
+            ),
+        )
+    };
+    if response.content_length().is_some_and(|n| n > MAX_BODY) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    let mut limited = response.take(MAX_BODY + 1);
+    limited.read_to_end(&mut body).map_err(|e| {
+        Attempt::transient(
+            what,
+            format!("connection lost while reading the response ({e})"),
+        )
+    })?;
+    if body.len() as u64 > MAX_BODY {
+        return Err(too_large());
+    }
+    Ok(body)
+}
+
+/// Turns a complete answer into a reply or a classified failure.
+pub(crate) fn classify(
+    status: u16,
+    headers: &HeaderMap,
+    body: Vec<u8>,
+    what: &str,
+) -> Result<Reply, Attempt> {
+    let request_id = request_id(headers);
+    if (200..300).contains(&status) {
+        return success(status, body, request_id, headers, what);
+    }
+    if (300..400).contains(&status) {
+        let location = header(headers, "location").unwrap_or_else(|| "(no Location)".into());
+        return Err(Attempt::Final(Box::new(Error::Unavailable {
+            message: format!(
+                "{what}: the service answered HTTP {status}, a redirect to {location}"
+            ),
+            hint: Some(
+                "ims-share does not follow redirects (it would re-send credentials): set the endpoint to the final URL"
+                    .into(),
+            ),
+        })));
+    }
+    let parsed = error_body::parse(&body);
+    let code = parsed
+        .code
+        .clone()
+        .unwrap_or_else(|| format!("HTTP {status}"));
+    let err = ServiceError {
+        request: what.to_string(),
+        status,
+        code: code.clone(),
+        message: parsed.message,
+        request_id: request_id.or(parsed.request_id),
+        hint: clock_skew_hint(status, headers, SystemTime::now()),
+    };
+    match disposition(status, parsed.code.as_deref()) {
+        Disposition::Retry => Err(Attempt::Transient {
+            summary: format!("HTTP {status} {code}"),
+            retry_after: header(headers, "retry-after")
+                .and_then(|v| parse_retry_after(&v, SystemTime::now())),
+            last: if status == 400 || status == 429 || status == 408 {
+                Error::Unavailable {
+                    message: err.to_string(),
+                    hint: Some(
+                        "the service is throttling requests: try again later, or lower --concurrency"
+                            .into(),
+                    ),
+                }
+            } else {
+                Error::unavailable(err.to_string())
+            },
+        }),
+        Disposition::Fail if err.is_auth() => {
+            Err(Attempt::Final(Box::new(Error::Auth(Box::new(err)))))
+        }
+        Disposition::Fail => Err(Attempt::Final(Box::new(Error::Service(Box::new(err))))),
+    }
+}
+
+fn success(
+    status: u16,
+    body: Vec<u8>,
+    request_id: Option<String>,
+    headers: &HeaderMap,
+    what: &str,
+) -> Result<Reply, Attempt> {
+    // Checked without building a value: callers read the parts they need.
+    if !body.iter().all(u8::is_ascii_whitespace)
+        && let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(&body)
+    {
+        return Err(Attempt::transient(
+            what,
+            format!("HTTP {status} with a body that is not valid JSON ({e})"),
+        ));
+    }
+    Ok(Reply {
+        status,
+        body,
+        request_id,
+        subject_token: header(headers, "x-subject-token").map(Secret::new),
+    })
+}
+
+/// A request that got no answer. A certificate the client does not trust is final: trying
+/// again will not make it trusted. Found by the type of the cause, not by its wording.
+/// Returns the one-line summary (for the trace) with the classified failure.
+pub(crate) fn transport_failure(
+    e: &reqwest::Error,
+    what: &str,
+    timeout: Duration,
+) -> (String, Attempt) {
+    let summary = transport_summary(e, timeout);
+    if rustls_cause(e).is_some_and(is_certificate_problem) {
+        let attempt = Attempt::Final(Box::new(Error::Unavailable {
+            message: format!("{what}: {summary}"),
+            hint: Some(
+                "the server's TLS certificate is not trusted; if a private CA signed it, add that CA with --ca-bundle, ca_bundle in the profile, or OS_CACERT"
+                    .into(),
+            ),
+        }));
+        return (summary, attempt);
+    }
+    (summary.clone(), Attempt::transient(what, summary))
+}
+
+/// The rustls error behind a transport failure, if TLS is what failed. rustls errors reach
+/// reqwest wrapped in `io::Error`s (sometimes two deep), whose `source()` skips the wrapped
+/// error: look inside those.
+fn rustls_cause(e: &reqwest::Error) -> Option<&rustls::Error> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if let Some(tls) = c.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        cause = match c.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => c.source(),
+        };
+    }
+    None
+}
+
+fn is_certificate_problem(e: &rustls::Error) -> bool {
+    matches!(
+        e,
+        rustls::Error::InvalidCertificate(_)
+            | rustls::Error::InvalidCertRevocationList(_)
+            | rustls::Error::NoCertificatesPresented
+            | rustls::Error::UnsupportedNameType
+    )
+}
+
+fn transport_summary(e: &reqwest::Error, timeout: Duration) -> String {
+    if e.is_timeout() {
+        return format!(
+            "no response within {} (--request-timeout)",
+            humantime::format_duration(timeout)
+        );
+    }
+    let mut chain = Vec::new();
+    let mut source: Option<&dyn std::error::Error> = std::error::Error::source(e);
+    while let Some(s) = source {
+        chain.push(s.to_string());
+        source = s.source();
+    }
+    let detail = chain.last().cloned().unwrap_or_else(|| e.to_string());
+    if e.is_connect() {
+        format!("cannot connect ({detail})")
+    } else {
+        format!("connection failed ({detail})")
+    }
+}
+
+/// A refused signature with a server clock far from ours: say so, since the gateway rejects
+/// an `X-Sdk-Date` more than 15 minutes off (IMS-API.md §7).
+pub(crate) fn clock_skew_hint(status: u16, headers: &HeaderMap, now: SystemTime) -> Option<String> {
+    if status != 401 {
+        return None;
+    }
+    let server = httpdate::parse_http_date(&header(headers, "date")?).ok()?;
+    let skew = signer::skew(server, now);
+    if skew < SKEW_HINT_AFTER {
+        return None;
+    }
+    let ahead = if server > now { "ahead of" } else { "behind" };
+    Some(format!(
+        "the service's clock is {} {ahead} this machine's: AK/SK signatures are refused when the clocks differ by more than 15 minutes; fix the system clock (NTP)",
+        humantime::format_duration(Duration::from_secs((skew.as_secs() + 30) / 60 * 60))
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skew_hint_only_for_401_with_a_distant_date() {
+        let now = httpdate::parse_http_date("Mon, 23 Nov 2026 10:00:00 GMT").unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert("date", "Mon, 23 Nov 2026 10:20:30 GMT".parse().unwrap());
+        let hint = clock_skew_hint(401, &headers, now).unwrap();
+        assert!(hint.contains("21m ahead of"), "{hint}");
+        assert_eq!(clock_skew_hint(403, &headers, now), None);
+        headers.insert("date", "Mon, 23 Nov 2026 10:01:00 GMT".parse().unwrap());
+        assert_eq!(clock_skew_hint(401, &headers, now), None);
+    }
+
+    #[test]
+    fn certificate_problems_are_told_apart_by_type() {
+        use rustls::CertificateError;
+        assert!(is_certificate_problem(&rustls::Error::InvalidCertificate(
+            CertificateError::UnknownIssuer
+        )));
+        assert!(!is_certificate_problem(&rustls::Error::DecryptError));
+    }
+}

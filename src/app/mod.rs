@@ -1,0 +1,118 @@
+//! The run, start to finish: parse, settle the settings, connect, run the command in a worker
+//! while watching for Ctrl-C, print the report, pick the exit code.
+
+mod connect;
+mod watch;
+
+use crate::cli::Cli;
+use crate::error::Error;
+use crate::output::{Output, OutputConfig, Terminal};
+use crate::redact::Redactor;
+use crate::render::{self, Style};
+use crate::report::{Document, Report, code};
+use crate::settings::env::Env;
+use crate::settings::{self, Plan, Settings};
+use clap::Parser;
+use std::ffi::OsString;
+use std::io::IsTerminal;
+use std::sync::Arc;
+
+/// The whole program: the process's arguments, environment and terminal in, the exit code out.
+pub fn main() -> i32 {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return e.exit_code();
+        }
+    };
+    let terminal = detect_terminal();
+    let settings =
+        match settings::from_cli(cli, &Env::from_process(), &mut std::io::stdin(), terminal) {
+            Ok(s) => s,
+            Err(e) => {
+                let out = Output::new(OutputConfig::early(terminal), Arc::default());
+                return finish(&out, Report::failed(e));
+            }
+        };
+    let out = Arc::new(Output::new(
+        settings.output.clone(),
+        Arc::new(Redactor::new(settings.secrets())),
+    ));
+    for w in &settings.warnings {
+        out.warning(w);
+    }
+    crate::interrupt::install();
+    let report = run(&settings, &out).unwrap_or_else(Report::failed);
+    finish(&out, report)
+}
+
+/// Reads the terminal once.
+fn detect_terminal() -> Terminal {
+    let stdout = std::io::stdout().is_terminal();
+    Terminal {
+        stdout,
+        stderr: std::io::stderr().is_terminal(),
+        width: if stdout {
+            terminal_size::terminal_size().map(|(w, _)| w.0)
+        } else {
+            None
+        },
+    }
+}
+
+fn run(settings: &Settings, out: &Arc<Output>) -> Result<Report, Error> {
+    match &settings.plan {
+        #[cfg(feature = "sandbox")]
+        Plan::Serve(task) => crate::commands::serve::serve(task, out).map(Report::exit_only),
+        Plan::Run { target, task } => {
+            let connection = connect::connect(settings, target, out)?;
+            Ok(watch::run_task(
+                Arc::new(connection.session),
+                out.clone(),
+                task.clone(),
+            ))
+        }
+    }
+}
+
+/// Prints the report: the error (with what was done before it) or the document, then the
+/// summary and the notes; returns the exit code.
+fn finish(out: &Output, report: Report) -> i32 {
+    out.clear_spinner();
+    if let Some(e) = &report.error {
+        out.error(e);
+        if let Some(Document::Change(doc)) = &report.doc {
+            let count =
+                |s: crate::domain::Outcome| doc.images.iter().filter(|r| r.status == s).count();
+            let not_sent = doc
+                .images
+                .iter()
+                .filter(|r| r.error.as_ref().is_some_and(|e| e.code == code::NOT_SENT))
+                .count();
+            out.notice(&format!(
+                "before the failure: {} accepted, {} rejected, {} submitted (outcome unknown), {} failed, {} not sent",
+                count(crate::domain::Outcome::Accepted),
+                count(crate::domain::Outcome::Rejected),
+                count(crate::domain::Outcome::Submitted),
+                count(crate::domain::Outcome::Failed) - not_sent,
+                not_sent
+            ));
+        }
+    } else if let Some(doc) = &report.doc {
+        let config = out.config();
+        let style = Style {
+            color: config.color,
+            width: config.terminal.width,
+        };
+        out.stdout(&render::render(doc, config.format, style));
+    }
+    if let Some(summary) = &report.summary {
+        out.note(summary);
+    }
+    for note in &report.notes {
+        out.notice(note);
+    }
+    report.exit.code()
+}

@@ -1,0 +1,126 @@
+//! accept and reject: choose the images, send the batch jobs or the per-image updates, wait,
+//! and report each image's outcome (PRODUCT.md "accept / reject").
+
+mod batch;
+mod dry_run;
+mod ledger;
+mod per_image;
+mod select;
+mod settle;
+
+pub(crate) use ledger::ChangeLedger;
+
+use crate::api::session::Session;
+use crate::domain::{Action, ImageId, Outcome};
+use crate::error::Exit;
+use crate::output::Output;
+use crate::report::{ChangeDoc, Document, ErrorInfo, Report, code};
+use crate::settings::{ChangeTask, Mode, Selection};
+use crate::text::s;
+use std::collections::HashSet;
+
+/// An image to change, with what the listing told about it.
+#[derive(Debug, Clone)]
+pub(crate) struct Candidate {
+    pub(crate) id: ImageId,
+    pub(crate) name: Option<String>,
+    pub(crate) whole_image: bool,
+}
+
+pub(crate) fn run(
+    session: &Session,
+    out: &Output,
+    task: &ChangeTask,
+    ledger: &ChangeLedger,
+) -> Report {
+    ledger.set_mode(task.mode == Mode::PerImage, task.no_wait);
+    let candidates = match select::select(session, out, task) {
+        Ok(c) => c,
+        Err(e) => return Report::failed(e),
+    };
+    if candidates.is_empty() {
+        out.note(&match &task.selection {
+            Selection::AllPending { .. } => format!(
+                "nothing to {}: no pending images shared with you match",
+                task.action.verb()
+            ),
+            Selection::Ids(_) => format!(
+                "nothing to {}: no image ids on standard input",
+                task.action.verb()
+            ),
+        });
+        return Report::ok(
+            Document::Change(ChangeDoc {
+                images: vec![],
+                jobs: vec![],
+                per_image: task.mode == Mode::PerImage,
+                no_wait: task.no_wait,
+            }),
+            Exit::Ok,
+        );
+    }
+    ledger.set_candidates(&candidates);
+    // Full-ECS images known from the listing cannot be accepted without a vault: say so,
+    // and let the others go ahead.
+    let blocked: HashSet<ImageId> = candidates
+        .iter()
+        .filter(|c| task.action == Action::Accept && c.whole_image && task.vault_id.is_none())
+        .map(|c| c.id.clone())
+        .collect();
+    for c in candidates.iter().filter(|c| blocked.contains(&c.id)) {
+        ledger.finish(
+            &c.id,
+            Outcome::Failed,
+            Some(ErrorInfo::new(
+                code::VAULT_REQUIRED,
+                "full-ECS image: accepting it needs --vault-id",
+            )),
+        );
+    }
+    if !blocked.is_empty() {
+        out.hint(&format!(
+            "{} full-ECS image{} need{} --vault-id VAULT_ID (a CBR server-backup vault); the other images go ahead",
+            blocked.len(),
+            s(blocked.len()),
+            if blocked.len() == 1 { "s" } else { "" }
+        ));
+    }
+    let sendable: Vec<Candidate> = candidates
+        .into_iter()
+        .filter(|c| !blocked.contains(&c.id))
+        .collect();
+    if task.dry_run {
+        return dry_run::dry_run(session, task, ledger, &sendable);
+    }
+    let report = match task.mode {
+        Mode::Batch => batch::run_batch(session, out, task, ledger, &sendable),
+        Mode::PerImage => per_image::run_per_image(session, out, task, ledger, &sendable),
+    };
+    out.clear_spinner();
+    summarize(task.action, report)
+}
+
+fn summarize(action: Action, mut report: Report) -> Report {
+    if let Some(Document::Change(doc)) = &report.doc {
+        let count = |s: Outcome| doc.images.iter().filter(|r| r.status == s).count();
+        let done = count(action.done_outcome());
+        let failed = count(Outcome::Failed);
+        let submitted = count(Outcome::Submitted);
+        let mut parts = vec![format!("{done} {}", action.done_outcome().as_str())];
+        if failed > 0 {
+            parts.push(format!("{failed} failed"));
+        }
+        if submitted > 0 {
+            parts.push(format!("{submitted} submitted, outcome not known yet"));
+        }
+        if !doc.no_wait && !doc.images.is_empty() && report.error.is_none() {
+            report.summary = Some(format!(
+                "{} of {} images: {}",
+                action.verb(),
+                doc.images.len(),
+                parts.join(", ")
+            ));
+        }
+    }
+    report
+}

@@ -1,0 +1,78 @@
+//! Tab-separated rows without a header (PRODUCT.md "Output": the plain columns).
+
+use crate::domain::JobId;
+use crate::report::Document;
+
+/// A value for a tab-separated row: tabs and newlines become spaces, null is empty.
+pub(super) fn field(v: Option<&str>) -> String {
+    v.unwrap_or_default()
+        .chars()
+        .map(|c| {
+            if c == '\t' || c == '\n' || c == '\r' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+fn rows(lines: impl Iterator<Item = Vec<String>>) -> String {
+    let mut out = String::new();
+    for line in lines {
+        out.push_str(&line.join("\t"));
+        out.push('\n');
+    }
+    out
+}
+
+pub fn plain(doc: &Document) -> String {
+    match doc {
+        Document::Change(d) if d.no_wait => {
+            rows(d.jobs.iter().map(|j| vec![field(Some(j.job_id.as_str()))]))
+        }
+        Document::Change(d) => rows(d.images.iter().map(|r| {
+            vec![
+                field(Some(&r.image_id)),
+                field(Some(r.status.as_str())),
+                field(r.job_id.as_ref().map(JobId::as_str)),
+                field(r.error.as_ref().map(|e| e.code.as_str())),
+                field(r.error.as_ref().map(|e| e.message.as_str())),
+            ]
+        })),
+        Document::Images(d) => rows(d.images.iter().map(|r| {
+            vec![
+                field(Some(&r.image_id)),
+                field(r.name.as_deref()),
+                field(r.owner.as_deref()),
+                field(Some(&r.member_status)),
+                field(r.updated_at.as_deref()),
+            ]
+        })),
+        Document::Members(d) => rows(d.members.iter().map(|r| {
+            vec![
+                field(Some(&r.image_id)),
+                field(Some(&r.member_id)),
+                field(r.status.as_deref()),
+                field(r.created_at.as_deref()),
+                field(r.updated_at.as_deref()),
+            ]
+        })),
+        Document::Jobs(d) => rows(d.jobs.iter().map(|j| {
+            vec![
+                field(Some(j.job_id.as_str())),
+                field(Some(j.status.as_str())),
+                field(j.job_type.as_deref()),
+                field(j.begin_time.as_deref()),
+                field(j.end_time.as_deref()),
+                field(j.error_code.as_deref()),
+                field(j.fail_reason.as_deref()),
+            ]
+        })),
+        Document::DryRun(d) => rows(
+            d.requests
+                .iter()
+                .map(|r| vec![r.method.clone(), field(Some(&r.url)), r.body.to_string()]),
+        ),
+    }
+}

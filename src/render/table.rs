@@ -1,0 +1,217 @@
+//! The table of each document.
+
+use super::Style;
+use super::grid::{col, grid, status_col};
+use crate::report::{Document, ErrorInfo};
+
+fn short_job(id: &str) -> &str {
+    &id[..id.len().min(8)]
+}
+
+fn opt(v: Option<&str>) -> String {
+    v.unwrap_or("-").to_string()
+}
+
+fn error_text(e: Option<&ErrorInfo>) -> String {
+    e.map(|e| format!("{}: {}", e.code, e.message))
+        .unwrap_or_default()
+}
+
+/// The same member on every row goes under the table instead of in a column.
+fn single<'a>(values: impl Iterator<Item = Option<&'a str>>) -> Option<&'a str> {
+    let mut first = None;
+    for v in values {
+        match (first, v) {
+            (_, None) => return None,
+            (None, Some(v)) => first = Some(v),
+            (Some(f), Some(v)) if f != v => return None,
+            _ => {}
+        }
+    }
+    first
+}
+
+pub fn table(doc: &Document, style: Style) -> String {
+    match doc {
+        Document::Change(d) if d.per_image => {
+            let member = single(d.images.iter().map(|r| r.member_id.as_deref()));
+            let mut columns = vec![col("IMAGE", false, 0)];
+            if member.is_none() {
+                columns.push(col("MEMBER", false, 3));
+            }
+            columns.extend([
+                status_col("STATUS"),
+                col("CREATED", false, 2),
+                col("UPDATED", false, 1),
+                col("ERROR", true, 0),
+            ]);
+            let rows: Vec<Vec<String>> = d
+                .images
+                .iter()
+                .map(|r| {
+                    let mut row = vec![r.image_id.clone()];
+                    if member.is_none() {
+                        row.push(opt(r.member_id.as_deref()));
+                    }
+                    row.extend([
+                        r.status.as_str().to_string(),
+                        opt(r.created_at.as_deref()),
+                        opt(r.updated_at.as_deref()),
+                        error_text(r.error.as_ref()),
+                    ]);
+                    row
+                })
+                .collect();
+            let mut text = grid(&columns, &rows, style);
+            if let Some(m) = member.filter(|_| !text.is_empty()) {
+                text.push_str(&format!("member {m}\n"));
+            }
+            text
+        }
+        Document::Change(d) => {
+            let names = d.images.iter().any(|r| r.name.is_some());
+            // With one job the column would repeat one id: the jobs are listed under the
+            // table. With several, the column holds the first 8 characters of each.
+            let jobs_column = d.jobs.len() > 1;
+            let mut columns = vec![col("IMAGE", false, 0)];
+            if names {
+                columns.push(col("NAME", true, 2));
+            }
+            columns.push(status_col("STATUS"));
+            if jobs_column {
+                columns.push(col("JOB", false, 1));
+            }
+            columns.push(col("ERROR", true, 0));
+            let rows: Vec<Vec<String>> = d
+                .images
+                .iter()
+                .map(|r| {
+                    let mut row = vec![r.image_id.clone()];
+                    if names {
+                        row.push(opt(r.name.as_deref()));
+                    }
+                    row.push(r.status.as_str().to_string());
+                    if jobs_column {
+                        row.push(opt(r.job_id.as_ref().map(|j| short_job(j.as_str()))));
+                    }
+                    row.push(error_text(r.error.as_ref()));
+                    row
+                })
+                .collect();
+            let mut text = grid(&columns, &rows, style);
+            if !text.is_empty() {
+                for j in &d.jobs {
+                    text.push_str(&format!("job {}  {}\n", j.job_id, j.status.as_str()));
+                }
+            }
+            text
+        }
+        Document::Images(d) => {
+            let columns = [
+                col("IMAGE", false, 0),
+                col("NAME", true, 0),
+                col("OWNER", false, 2),
+                status_col("STATUS"),
+                col("UPDATED", false, 1),
+            ];
+            let rows: Vec<Vec<String>> = d
+                .images
+                .iter()
+                .map(|r| {
+                    let name = match (&r.name, r.whole_image) {
+                        (Some(n), true) => format!("{n} (full-ECS)"),
+                        (Some(n), false) => n.clone(),
+                        (None, _) => "-".into(),
+                    };
+                    vec![
+                        r.image_id.clone(),
+                        name,
+                        opt(r.owner.as_deref()),
+                        r.member_status.clone(),
+                        opt(r.updated_at.as_deref()),
+                    ]
+                })
+                .collect();
+            grid(&columns, &rows, style)
+        }
+        Document::Members(d) => {
+            let columns = [
+                col("IMAGE", false, 0),
+                col("MEMBER", false, 3),
+                status_col("STATUS"),
+                col("CREATED", false, 2),
+                col("UPDATED", false, 1),
+                col("ERROR", true, 0),
+            ];
+            let rows: Vec<Vec<String>> = d
+                .members
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.image_id.clone(),
+                        r.member_id.clone(),
+                        opt(r.status.as_deref()),
+                        opt(r.created_at.as_deref()),
+                        opt(r.updated_at.as_deref()),
+                        error_text(r.error.as_ref()),
+                    ]
+                })
+                .collect();
+            grid(&columns, &rows, style)
+        }
+        Document::Jobs(d) => {
+            let columns = [
+                col("JOB", false, 0),
+                status_col("STATUS"),
+                col("TYPE", false, 3),
+                col("BEGIN", false, 2),
+                col("END", false, 1),
+                col("ERROR", true, 0),
+            ];
+            let rows: Vec<Vec<String>> = d
+                .jobs
+                .iter()
+                .map(|j| {
+                    let error = match (&j.error_code, &j.fail_reason) {
+                        (Some(c), Some(r)) => format!("{c}: {r}"),
+                        (Some(c), None) => c.clone(),
+                        (None, Some(r)) => r.clone(),
+                        (None, None) => String::new(),
+                    };
+                    vec![
+                        j.job_id.to_string(),
+                        j.status.as_str().to_string(),
+                        opt(j.job_type.as_deref()),
+                        opt(j.begin_time.as_deref()),
+                        opt(j.end_time.as_deref()),
+                        error,
+                    ]
+                })
+                .collect();
+            grid(&columns, &rows, style)
+        }
+        Document::DryRun(d) => {
+            let columns = [
+                col("IMAGE", false, 0),
+                col("NAME", true, 1),
+                col("PLAN", true, 0),
+            ];
+            let rows: Vec<Vec<String>> = d
+                .images
+                .iter()
+                .map(|r| {
+                    let plan = match &r.error {
+                        Some(e) => format!("{} ({}: {})", r.plan, e.code, e.message),
+                        None => r.plan.clone(),
+                    };
+                    vec![r.image_id.clone(), opt(r.name.as_deref()), plan]
+                })
+                .collect();
+            let mut text = grid(&columns, &rows, style);
+            for r in &d.requests {
+                text.push_str(&format!("would send: {} {} {}\n", r.method, r.url, r.body));
+            }
+            text
+        }
+    }
+}

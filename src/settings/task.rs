@@ -1,0 +1,302 @@
+//! The task of a run: the command's ids and flags, checked and combined before anything is read
+//! from a file or sent, then settled against the target (the mode depends on the cloud).
+
+use super::ids;
+use super::target::Target;
+use crate::cli::{self, MemberStatusArg, ModeArg};
+use crate::domain::{Action, Cloud, ImageId, JobId, MemberStatus, valid_project_id};
+use crate::error::Error;
+use std::io::Read;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    Batch,
+    PerImage,
+}
+
+/// Which images an accept or reject is about.
+#[derive(Debug, Clone)]
+pub(crate) enum Selection {
+    Ids(Vec<ImageId>),
+    AllPending {
+        owner: Option<String>,
+        name: Option<glob::Pattern>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct ChangeTask {
+    pub(crate) action: Action,
+    pub(crate) selection: Selection,
+    pub(crate) vault_id: Option<String>,
+    pub(crate) mode: Mode,
+    pub(crate) batch_size: usize,
+    pub(crate) concurrency: usize,
+    pub(crate) member_id: Option<String>,
+    pub(crate) no_wait: bool,
+    pub(crate) timeout: Duration,
+    pub(crate) interval: Duration,
+    pub(crate) dry_run: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct WaitTask {
+    pub(crate) jobs: Vec<JobId>,
+    pub(crate) timeout: Duration,
+    pub(crate) interval: Duration,
+    /// `status --job`: one look, no waiting.
+    pub(crate) once: bool,
+}
+
+/// `ims-share sandbox`: the emulator in the foreground.
+#[cfg(feature = "sandbox")]
+#[derive(Debug, Clone)]
+pub(crate) struct ServeTask {
+    pub(crate) listen: String,
+    pub(crate) allow_remote: bool,
+    pub(crate) state: std::path::PathBuf,
+    pub(crate) reset: bool,
+    pub(crate) seed: Option<std::path::PathBuf>,
+    pub(crate) faults: Faults,
+}
+
+/// The fault knobs of `ims-share sandbox`, as given ("every N" counts requests from 1).
+#[cfg(feature = "sandbox")]
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Faults {
+    pub(crate) latency: Option<Duration>,
+    pub(crate) job_duration: Option<Duration>,
+    pub(crate) throttle_every: Option<u64>,
+    pub(crate) unavailable_every: Option<u64>,
+    pub(crate) drop_every: Option<u64>,
+    pub(crate) html_error_every: Option<u64>,
+    pub(crate) slow_every: Option<u64>,
+    pub(crate) slow_for: Option<Duration>,
+    pub(crate) truncate_every: Option<u64>,
+    pub(crate) token_uses: Option<u64>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Task {
+    Change(ChangeTask),
+    StatusImages { statuses: Vec<MemberStatus> },
+    StatusMembers { ids: Vec<ImageId> },
+    Wait(WaitTask),
+}
+
+/// The task before the target is known: ids parsed, flag combinations checked.
+pub(super) struct Draft {
+    task: Task,
+    mode_flag: Option<Mode>,
+}
+
+pub(super) fn draft_wait(w: &cli::WaitArgs, stdin: &mut dyn Read) -> Result<Draft, Error> {
+    let (words, _) = ids::gather(&w.jobs, stdin)?;
+    let jobs = ids::parse_all(
+        &words,
+        JobId::parse,
+        "job id",
+        "ff8080814dbd65d7014dbe0d84db0013",
+    )?;
+    if jobs.is_empty() {
+        return Err(Error::usage(
+            "no job ids to wait for (standard input was empty)",
+        ));
+    }
+    Ok(Draft {
+        task: Task::Wait(WaitTask {
+            jobs,
+            timeout: w.timeout,
+            interval: w.interval,
+            once: false,
+        }),
+        mode_flag: None,
+    })
+}
+
+pub(super) fn draft_change(
+    action: Action,
+    c: &cli::ChangeArgs,
+    vault_id: Option<String>,
+    stdin: &mut dyn Read,
+) -> Result<Draft, Error> {
+    if c.all_pending && !c.ids.is_empty() {
+        return Err(Error::usage_hint(
+            "--all-pending cannot be combined with image ids or -",
+            format!(
+                "use either `ims-share {} --all-pending` or a list of ids",
+                action.verb()
+            ),
+        ));
+    }
+    if !c.all_pending && c.ids.is_empty() {
+        return Err(Error::usage_hint(
+            format!("nothing to {}: no image ids given", action.verb()),
+            format!(
+                "give image ids, - to read them from standard input, or --all-pending (see `ims-share {} --help`)",
+                action.verb()
+            ),
+        ));
+    }
+    if let Some(v) = &vault_id
+        && !valid_project_id(v)
+    {
+        return Err(Error::usage(format!(
+            "invalid --vault-id '{}'",
+            v.escape_debug()
+        )));
+    }
+    if let Some(m) = &c.member_id
+        && !valid_project_id(m)
+    {
+        return Err(Error::usage(format!(
+            "invalid --member-id '{}'",
+            m.escape_debug()
+        )));
+    }
+    let selection = if c.all_pending {
+        let name = c
+            .name
+            .as_deref()
+            .map(|g| {
+                glob::Pattern::new(g)
+                    .map_err(|e| Error::usage(format!("invalid --name glob '{g}': {e}")))
+            })
+            .transpose()?;
+        Selection::AllPending {
+            owner: c.owner.clone(),
+            name,
+        }
+    } else {
+        let (words, _) = ids::gather(&c.ids, stdin)?;
+        let ids = ids::parse_all(
+            &words,
+            ImageId::parse,
+            "image id",
+            "d164b5df-1bc3-4c3f-893e-3e471fd16e64",
+        )?;
+        Selection::Ids(ids)
+    };
+    Ok(Draft {
+        task: Task::Change(ChangeTask {
+            action,
+            selection,
+            vault_id,
+            mode: Mode::Batch,
+            batch_size: c.batch_size as usize,
+            concurrency: c.concurrency.min(256) as usize,
+            member_id: c.member_id.clone(),
+            no_wait: c.no_wait,
+            timeout: c.timeout,
+            interval: c.interval,
+            dry_run: c.dry_run,
+        }),
+        mode_flag: c.mode.map(|m| match m {
+            ModeArg::Batch => Mode::Batch,
+            ModeArg::PerImage => Mode::PerImage,
+        }),
+    })
+}
+
+pub(super) fn draft_status(s: &cli::StatusArgs, stdin: &mut dyn Read) -> Result<Draft, Error> {
+    if !s.job.is_empty() && !s.ids.is_empty() {
+        return Err(Error::usage("status takes image ids or --job, not both"));
+    }
+    if s.member_status.is_some() && (!s.job.is_empty() || !s.ids.is_empty()) {
+        return Err(Error::usage(
+            "--member-status filters the list of shared images; it cannot be combined with image ids or --job",
+        ));
+    }
+    let task = if !s.job.is_empty() {
+        let (words, _) = ids::gather(&s.job, stdin)?;
+        let jobs = ids::parse_all(
+            &words,
+            JobId::parse,
+            "job id",
+            "ff8080814dbd65d7014dbe0d84db0013",
+        )?;
+        Task::Wait(WaitTask {
+            jobs,
+            timeout: Duration::ZERO,
+            interval: Duration::ZERO,
+            once: true,
+        })
+    } else if !s.ids.is_empty() {
+        let (words, _) = ids::gather(&s.ids, stdin)?;
+        let ids = ids::parse_all(
+            &words,
+            ImageId::parse,
+            "image id",
+            "d164b5df-1bc3-4c3f-893e-3e471fd16e64",
+        )?;
+        Task::StatusMembers { ids }
+    } else {
+        let statuses = match s.member_status {
+            None | Some(MemberStatusArg::All) => MemberStatus::ALL.to_vec(),
+            Some(MemberStatusArg::Pending) => vec![MemberStatus::Pending],
+            Some(MemberStatusArg::Accepted) => vec![MemberStatus::Accepted],
+            Some(MemberStatusArg::Rejected) => vec![MemberStatus::Rejected],
+        };
+        Task::StatusImages { statuses }
+    };
+    Ok(Draft {
+        task,
+        mode_flag: None,
+    })
+}
+
+/// `--state` wins; the global `--sandbox-state` names the same file for the served sandbox.
+#[cfg(feature = "sandbox")]
+pub(super) fn serve_task(
+    s: &cli::SandboxArgs,
+    sandbox_state: Option<&std::path::PathBuf>,
+) -> Result<ServeTask, Error> {
+    let state = super::sandbox_state_path(s.state.clone().or_else(|| sandbox_state.cloned()))?;
+    Ok(ServeTask {
+        listen: s.listen.clone(),
+        allow_remote: s.allow_remote,
+        state,
+        reset: s.reset,
+        seed: s.seed.clone(),
+        faults: Faults {
+            latency: s.latency,
+            job_duration: s.job_duration,
+            throttle_every: s.throttle_every,
+            unavailable_every: s.unavailable_every,
+            drop_every: s.drop_every,
+            html_error_every: s.html_error_every,
+            slow_every: s.slow_every,
+            slow_for: s.slow_for,
+            truncate_every: s.truncate_every,
+            token_uses: s.token_uses,
+        },
+    })
+}
+
+/// Settles what needed the target: the mode of an accept or reject, and the combinations it
+/// forbids.
+pub(super) fn finish_task(draft: Draft, target: &Target) -> Result<Task, Error> {
+    let Task::Change(mut change) = draft.task else {
+        return Ok(draft.task);
+    };
+    let (default_mode, cloud) = match target {
+        Target::Cloud(t) => (t.default_mode, t.account.cloud),
+        #[cfg(feature = "sandbox")]
+        Target::Sandbox { .. } => (Mode::Batch, None),
+    };
+    change.mode = draft.mode_flag.unwrap_or(default_mode);
+    if change.mode == Mode::PerImage && change.no_wait {
+        return Err(Error::usage_hint(
+            "--no-wait has no meaning in per-image mode: each image's request finishes before ims-share exits",
+            "drop --no-wait, or use --mode batch (IMS only)",
+        ));
+    }
+    if change.mode == Mode::Batch && cloud == Some(Cloud::Openstack) {
+        return Err(Error::usage_hint(
+            "batch mode needs IMS (Huawei Cloud or OTC); an OpenStack cloud has only the per-image member API",
+            "drop --mode batch, or set mode = \"per-image\"",
+        ));
+    }
+    Ok(Task::Change(change))
+}
