@@ -9,10 +9,10 @@ use std::fmt;
 /// An image id: a UUID in its usual 8-4-4-4-12 hex form, kept in lower case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
-pub struct ImageId(String);
+pub(crate) struct ImageId(String);
 
 impl ImageId {
-    pub fn parse(raw: &str) -> Option<ImageId> {
+    pub(crate) fn parse(raw: &str) -> Option<ImageId> {
         let s = raw.trim();
         let groups: Vec<&str> = s.split('-').collect();
         let lens = [8, 4, 4, 4, 12];
@@ -24,7 +24,7 @@ impl ImageId {
         ok.then(|| ImageId(s.to_ascii_lowercase()))
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 }
@@ -39,10 +39,10 @@ impl fmt::Display for ImageId {
 /// URL path are allowed, so an id can never change the request it goes into.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
-pub struct JobId(String);
+pub(crate) struct JobId(String);
 
 impl JobId {
-    pub fn parse(raw: &str) -> Option<JobId> {
+    pub(crate) fn parse(raw: &str) -> Option<JobId> {
         let s = raw.trim();
         let ok = !s.is_empty()
             && s.len() <= 128
@@ -51,7 +51,7 @@ impl JobId {
         ok.then(|| JobId(s.to_string()))
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 }
@@ -63,7 +63,7 @@ impl fmt::Display for JobId {
 }
 
 /// A project id or a member id. Checked only for being safe in a URL path and a header.
-pub fn valid_project_id(s: &str) -> bool {
+pub(crate) fn valid_project_id(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 128
         && s.bytes()
@@ -73,20 +73,20 @@ pub fn valid_project_id(s: &str) -> bool {
 /// Your status as a member of an image shared with you.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
-pub enum MemberStatus {
+pub(crate) enum MemberStatus {
     Pending,
     Accepted,
     Rejected,
 }
 
 impl MemberStatus {
-    pub const ALL: [MemberStatus; 3] = [
+    pub(crate) const ALL: [MemberStatus; 3] = [
         MemberStatus::Pending,
         MemberStatus::Accepted,
         MemberStatus::Rejected,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             MemberStatus::Pending => "pending",
             MemberStatus::Accepted => "accepted",
@@ -95,7 +95,7 @@ impl MemberStatus {
     }
 
     /// Case-insensitive, since IMS is not consistent about case.
-    pub fn parse(s: &str) -> Option<MemberStatus> {
+    pub(crate) fn parse(s: &str) -> Option<MemberStatus> {
         match s.trim().to_ascii_lowercase().as_str() {
             "pending" => Some(MemberStatus::Pending),
             "accepted" => Some(MemberStatus::Accepted),
@@ -113,27 +113,27 @@ impl fmt::Display for MemberStatus {
 
 /// What the user asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub(crate) enum Action {
     Accept,
     Reject,
 }
 
 impl Action {
-    pub fn target(self) -> MemberStatus {
+    pub(crate) fn target(self) -> MemberStatus {
         match self {
             Action::Accept => MemberStatus::Accepted,
             Action::Reject => MemberStatus::Rejected,
         }
     }
 
-    pub fn done_outcome(self) -> Outcome {
+    pub(crate) fn done_outcome(self) -> Outcome {
         match self {
             Action::Accept => Outcome::Accepted,
             Action::Reject => Outcome::Rejected,
         }
     }
 
-    pub fn verb(self) -> &'static str {
+    pub(crate) fn verb(self) -> &'static str {
         match self {
             Action::Accept => "accept",
             Action::Reject => "reject",
@@ -144,7 +144,7 @@ impl Action {
 /// How an accept or reject ended for one image.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Outcome {
+pub(crate) enum Outcome {
     Accepted,
     Rejected,
     Failed,
@@ -153,7 +153,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Outcome::Accepted => "accepted",
             Outcome::Rejected => "rejected",
@@ -165,7 +165,7 @@ impl Outcome {
 
 /// The state of an asynchronous IMS job, normalised from `INIT|RUNNING|SUCCESS|FAIL`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum JobStatus {
+pub(crate) enum JobStatus {
     Init,
     Running,
     Success,
@@ -175,7 +175,7 @@ pub enum JobStatus {
 }
 
 impl JobStatus {
-    pub fn from_service(raw: Option<&str>) -> JobStatus {
+    pub(crate) fn from_service(raw: Option<&str>) -> JobStatus {
         let Some(raw) = raw else {
             return JobStatus::Other(String::new());
         };
@@ -188,11 +188,11 @@ impl JobStatus {
         }
     }
 
-    pub fn is_terminal(&self) -> bool {
+    pub(crate) fn is_terminal(&self) -> bool {
         matches!(self, JobStatus::Success | JobStatus::Failed)
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         match self {
             JobStatus::Init => "init",
             JobStatus::Running => "running",
@@ -213,7 +213,7 @@ impl Serialize for JobStatus {
 /// The kind of cloud: it decides the endpoints, the default mode and what IAM offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Cloud {
+pub(crate) enum Cloud {
     Huaweicloud,
     Otc,
     OtcSwiss,
@@ -221,7 +221,7 @@ pub enum Cloud {
 }
 
 impl Cloud {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Cloud::Huaweicloud => "huaweicloud",
             Cloud::Otc => "otc",

@@ -8,7 +8,7 @@ use std::fmt;
 
 /// Process exit codes of the contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exit {
+pub(crate) enum Exit {
     Ok = 0,
     Failed = 1,
     Usage = 2,
@@ -33,7 +33,7 @@ impl Exit {
         }
     }
 
-    pub fn worst(self, other: Exit) -> Exit {
+    pub(crate) fn worst(self, other: Exit) -> Exit {
         if other.rank() > self.rank() {
             other
         } else {
@@ -41,27 +41,27 @@ impl Exit {
         }
     }
 
-    pub fn code(self) -> i32 {
+    pub(crate) fn code(self) -> i32 {
         self as i32
     }
 }
 
 /// A non-2xx answer from a service, with everything the user needs to look it up.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServiceError {
+pub(crate) struct ServiceError {
     /// What we were doing, e.g. `PUT /v1/cloudimages/members`.
-    pub request: String,
-    pub status: u16,
+    pub(crate) request: String,
+    pub(crate) status: u16,
     /// `IMG.0027`, `APIGW.0301`... or `HTTP 404` when the body had none.
-    pub code: String,
-    pub message: String,
-    pub request_id: Option<String>,
+    pub(crate) code: String,
+    pub(crate) message: String,
+    pub(crate) request_id: Option<String>,
     /// A hint line computed from the response (clock skew, lock-out risk...).
-    pub hint: Option<String>,
+    pub(crate) hint: Option<String>,
 }
 
 impl ServiceError {
-    pub fn is_auth(&self) -> bool {
+    pub(crate) fn is_auth(&self) -> bool {
         matches!(self.status, 401 | 403)
     }
 }
@@ -81,7 +81,7 @@ impl fmt::Display for ServiceError {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum Error {
+pub(crate) enum Error {
     /// Bad flags, ids or configuration, found before any request was sent.
     #[error("{message}")]
     Usage {
@@ -120,39 +120,39 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn usage(message: impl Into<String>) -> Error {
+    pub(crate) fn usage(message: impl Into<String>) -> Error {
         Error::Usage {
             message: message.into(),
             hint: None,
         }
     }
 
-    pub fn usage_hint(message: impl Into<String>, hint: impl Into<String>) -> Error {
+    pub(crate) fn usage_hint(message: impl Into<String>, hint: impl Into<String>) -> Error {
         Error::Usage {
             message: message.into(),
             hint: Some(hint.into()),
         }
     }
 
-    pub fn config(message: impl Into<String>, hint: impl Into<String>) -> Error {
+    pub(crate) fn config(message: impl Into<String>, hint: impl Into<String>) -> Error {
         Error::Config {
             message: message.into(),
             hint: Some(hint.into()),
         }
     }
 
-    pub fn internal(error: anyhow::Error) -> Error {
+    pub(crate) fn internal(error: anyhow::Error) -> Error {
         Error::Internal(error)
     }
 
-    pub fn unavailable(message: impl Into<String>) -> Error {
+    pub(crate) fn unavailable(message: impl Into<String>) -> Error {
         Error::Unavailable {
             message: message.into(),
             hint: None,
         }
     }
 
-    pub fn exit(&self) -> Exit {
+    pub(crate) fn exit(&self) -> Exit {
         match self {
             Error::Usage { .. } | Error::Config { .. } => Exit::Usage,
             Error::Internal(_) => Exit::Failed,
@@ -163,7 +163,7 @@ impl Error {
         }
     }
 
-    pub fn hint(&self) -> Option<String> {
+    pub(crate) fn hint(&self) -> Option<String> {
         match self {
             Error::Usage { hint, .. }
             | Error::Config { hint, .. }
@@ -175,7 +175,7 @@ impl Error {
     }
 
     /// The `{code, message}` pair shown next to one image or job that this error stopped.
-    pub fn info(&self) -> ErrorInfo {
+    pub(crate) fn info(&self) -> ErrorInfo {
         match self {
             Error::Auth(e) | Error::Service(e) => ErrorInfo::new(&e.code, &e.message),
             Error::Unavailable { message, .. } => ErrorInfo::new(code::UNAVAILABLE, message),

@@ -3,6 +3,7 @@
 //! The handler only records the interrupt; the code that owns the run decides what to print
 //! (every job id submitted so far) and exits with 130.
 
+use crate::sync::lock;
 use std::sync::{Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -20,7 +21,7 @@ fn flag() -> &'static Flag {
 }
 
 /// Installs the Ctrl-C handler once. Later calls do nothing.
-pub fn install() {
+pub(crate) fn install() {
     static ONCE: OnceLock<()> = OnceLock::new();
     ONCE.get_or_init(|| {
         // If a handler cannot be installed, Ctrl-C keeps its default meaning (terminate).
@@ -29,21 +30,21 @@ pub fn install() {
 }
 
 /// Marks the process as interrupted and wakes every sleeper.
-pub fn trigger() {
+pub(crate) fn trigger() {
     let f = flag();
-    *f.set.lock().unwrap_or_else(|e| e.into_inner()) = true;
+    *lock(&f.set) = true;
     f.changed.notify_all();
 }
 
-pub fn is_set() -> bool {
-    *flag().set.lock().unwrap_or_else(|e| e.into_inner())
+pub(crate) fn is_set() -> bool {
+    *lock(&flag().set)
 }
 
 /// Sleeps for `duration`, or less if Ctrl-C comes first. Returns `false` when interrupted.
-pub fn sleep(duration: Duration) -> bool {
+pub(crate) fn sleep(duration: Duration) -> bool {
     let f = flag();
     let deadline = Instant::now() + duration;
-    let mut set = f.set.lock().unwrap_or_else(|e| e.into_inner());
+    let mut set = lock(&f.set);
     while !*set {
         let now = Instant::now();
         if now >= deadline {
@@ -60,9 +61,9 @@ pub fn sleep(duration: Duration) -> bool {
 
 /// Waits until Ctrl-C (used by the foreground sandbox server).
 #[cfg(feature = "sandbox")]
-pub fn wait() {
+pub(crate) fn wait() {
     let f = flag();
-    let mut set = f.set.lock().unwrap_or_else(|e| e.into_inner());
+    let mut set = lock(&f.set);
     while !*set {
         set = f.changed.wait(set).unwrap_or_else(|e| e.into_inner());
     }

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     Table,
     Plain,
     Json,
@@ -21,26 +21,26 @@ pub enum Format {
 
 /// What the terminal looks like; read once in `main`.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Terminal {
-    pub stdout: bool,
-    pub stderr: bool,
-    pub width: Option<u16>,
+pub(crate) struct Terminal {
+    pub(crate) stdout: bool,
+    pub(crate) stderr: bool,
+    pub(crate) width: Option<u16>,
 }
 
 /// How to write: decided once, from the flags, the environment and the terminal.
 #[derive(Debug, Clone)]
-pub struct OutputConfig {
-    pub format: Format,
-    pub color: bool,
-    pub progress: bool,
-    pub quiet: bool,
-    pub verbose: u8,
-    pub terminal: Terminal,
+pub(crate) struct OutputConfig {
+    pub(crate) format: Format,
+    pub(crate) color: bool,
+    pub(crate) progress: bool,
+    pub(crate) quiet: bool,
+    pub(crate) verbose: u8,
+    pub(crate) terminal: Terminal,
 }
 
 impl OutputConfig {
     /// For errors found before the flags could be read: plain, no colour, nothing hidden.
-    pub fn early(terminal: Terminal) -> OutputConfig {
+    pub(crate) fn early(terminal: Terminal) -> OutputConfig {
         OutputConfig {
             format: Format::Plain,
             color: false,

@@ -4,10 +4,11 @@
 //! one per worker (five bad AK/SK signatures lock the key for five minutes). Once `stop` says
 //! so, no new item is started; items never started come back as `None`.
 
+use crate::sync::lock;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-pub fn run<T: Sync, R: Send>(
+pub(crate) fn run<T: Sync, R: Send>(
     items: &[T],
     concurrency: usize,
     first_alone: bool,
@@ -26,12 +27,12 @@ pub fn run<T: Sync, R: Send>(
     let worker = || {
         while let Some(i) = take() {
             let r = work(&items[i]);
-            *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+            *lock(&results[i]) = Some(r);
         }
     };
     if first_alone && let Some(i) = take() {
         let r = work(&items[i]);
-        *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+        *lock(&results[i]) = Some(r);
     }
     let workers = concurrency.max(1).min(items.len());
     if workers <= 1 {

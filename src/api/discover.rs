@@ -1,11 +1,11 @@
 //! What a connection finds out before its first request: the project id (asked of IAM by
 //! name, and cached) and the IMS endpoint (configured, or from the token's catalog).
 
+use crate::api::account::Account;
 use crate::api::client::Http;
 use crate::api::endpoint::endpoint_url;
 use crate::api::iam;
 use crate::api::request::Credential;
-use crate::api::session::Account;
 use crate::auth::cache::Cache;
 use crate::auth::token::IssuedToken;
 use crate::error::Error;

@@ -8,17 +8,17 @@
 use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ParsedError {
+pub(crate) struct ParsedError {
     /// A service error code such as `IMG.0027` or `APIGW.0301`; `None` when the body has none.
-    pub code: Option<String>,
-    pub message: String,
+    pub(crate) code: Option<String>,
+    pub(crate) message: String,
     /// `request_id` from the body (the header wins when both exist).
-    pub request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 
 const MAX_MESSAGE: usize = 300;
 
-pub fn parse(body: &[u8]) -> ParsedError {
+pub(crate) fn parse(body: &[u8]) -> ParsedError {
     match serde_json::from_slice::<Value>(body) {
         Ok(value) => {
             let mut parsed = from_json(&value, 0).unwrap_or_default();
@@ -90,7 +90,7 @@ fn is_service_code(code: &str) -> bool {
 }
 
 /// Collapses whitespace, drops Glance's `<br />` padding and caps the length.
-pub fn clean(message: &str) -> String {
+pub(crate) fn clean(message: &str) -> String {
     let without_breaks = message.replace("<br />", " ").replace("<br/>", " ");
     let collapsed = without_breaks
         .split_whitespace()

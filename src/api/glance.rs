@@ -9,16 +9,16 @@ use crate::error::Error;
 use serde_json::{Value, json};
 
 /// Page size asked for; servers may cap it lower (Glance's default maximum is 1000).
-pub const PAGE_LIMIT: usize = 1000;
+pub(crate) const PAGE_LIMIT: usize = 1000;
 
-pub fn member_path(image: &ImageId, member: &str) -> String {
+pub(crate) fn member_path(image: &ImageId, member: &str) -> String {
     format!(
         "/v2/images/{image}/members/{}",
         crate::auth::signer::encode(member)
     )
 }
 
-pub fn member_body(status: MemberStatus, vault_id: Option<&str>) -> Value {
+pub(crate) fn member_body(status: MemberStatus, vault_id: Option<&str>) -> Value {
     let mut body = json!({"status": status.as_str()});
     if let Some(v) = vault_id {
         body["vault_id"] = json!(v);
@@ -26,7 +26,7 @@ pub fn member_body(status: MemberStatus, vault_id: Option<&str>) -> Value {
     body
 }
 
-pub fn update_member(
+pub(crate) fn update_member(
     session: &Session,
     image: &ImageId,
     member: &str,
@@ -44,7 +44,7 @@ pub fn update_member(
     Ok(Member::from_value(&reply.json()))
 }
 
-pub fn member(session: &Session, image: &ImageId, member: &str) -> Result<Member, Error> {
+pub(crate) fn member(session: &Session, image: &ImageId, member: &str) -> Result<Member, Error> {
     let path = member_path(image, member);
     let reply = session.send(Request {
         method: Method::Get,
@@ -57,7 +57,7 @@ pub fn member(session: &Session, image: &ImageId, member: &str) -> Result<Member
 
 /// The query of one listing page. Only standard Glance parameters: a plain Glance treats
 /// unknown ones (such as IMS's `__imagetype`) as property filters and returns nothing.
-pub fn list_query(status: MemberStatus, marker: Option<&str>) -> Vec<(String, String)> {
+pub(crate) fn list_query(status: MemberStatus, marker: Option<&str>) -> Vec<(String, String)> {
     let mut q = vec![
         ("visibility".to_string(), "shared".to_string()),
         ("member_status".to_string(), status.as_str().to_string()),
@@ -69,7 +69,7 @@ pub fn list_query(status: MemberStatus, marker: Option<&str>) -> Vec<(String, St
     q
 }
 
-pub fn list_page(
+pub(crate) fn list_page(
     session: &Session,
     status: MemberStatus,
     marker: Option<&str>,
@@ -87,7 +87,7 @@ pub fn list_page(
 /// Every page of one member status, handed to `on_page` as it arrives. Stops on an empty
 /// page, a page without `next`, or a marker seen before (a full page carries `next` even when
 /// nothing follows, and a broken server must not keep us looping).
-pub fn list_all(
+pub(crate) fn list_all(
     session: &Session,
     status: MemberStatus,
     mut on_page: impl FnMut(ImagePage),

@@ -11,14 +11,14 @@ use serde_json::{Value, json};
 
 /// How a token is scoped: IMS needs a project-scoped token.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Scope {
+pub(crate) enum Scope {
     ProjectId(String),
     /// On Huawei Cloud and OTC the project name is the region name (or `region_suffix`).
     ProjectName(String),
 }
 
 /// The image endpoint to use from a catalog: the public one of the region when there are several.
-pub fn pick_image_endpoint<'a>(
+pub(crate) fn pick_image_endpoint<'a>(
     endpoints: &'a [CatalogEndpoint],
     region: Option<&str>,
 ) -> Option<&'a CatalogEndpoint> {
@@ -32,7 +32,7 @@ pub fn pick_image_endpoint<'a>(
         .or_else(|| endpoints.iter().find(public))
 }
 
-pub fn login_body(
+pub(crate) fn login_body(
     username: &str,
     password: &Secret,
     domain: Option<&str>,
@@ -58,7 +58,7 @@ pub fn login_body(
     .expect("JSON serialises")
 }
 
-pub fn login(
+pub(crate) fn login(
     http: &Http,
     iam: &Url,
     username: &str,
@@ -95,7 +95,7 @@ pub fn login(
     Ok(parse_token_body(token, &reply.json()))
 }
 
-pub fn parse_token_body(token: Secret, body: &Value) -> IssuedToken {
+pub(crate) fn parse_token_body(token: Secret, body: &Value) -> IssuedToken {
     let t = body.get("token").unwrap_or(&Value::Null);
     let expires_at = text(t, "expires_at").and_then(|s| humantime::parse_rfc3339_weak(&s).ok());
     let project_id = t.get("project").and_then(|p| text(p, "id"));
@@ -132,13 +132,13 @@ pub fn parse_token_body(token: Secret, body: &Value) -> IssuedToken {
 
 /// A project IAM knows.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Project {
-    pub id: String,
-    pub name: String,
+pub(crate) struct Project {
+    pub(crate) id: String,
+    pub(crate) name: String,
 }
 
 /// `GET /v3/projects?name=...`, signed like any request (no X-Project-Id).
-pub fn projects_named(
+pub(crate) fn projects_named(
     http: &Http,
     iam: &Url,
     credential: Credential<'_>,

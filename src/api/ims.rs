@@ -9,10 +9,10 @@ use crate::error::Error;
 use crate::report::{ErrorInfo, code};
 use serde_json::{Value, json};
 
-pub const MEMBERS_PATH: &str = "/v1/cloudimages/members";
+pub(crate) const MEMBERS_PATH: &str = "/v1/cloudimages/members";
 
 /// The body of a batch update (IMS-API.md §2): `vault_id` only when given.
-pub fn batch_body(
+pub(crate) fn batch_body(
     images: &[ImageId],
     project_id: &str,
     status: MemberStatus,
@@ -29,12 +29,12 @@ pub fn batch_body(
     body
 }
 
-pub fn job_path(project_id: &str, job: &JobId) -> String {
+pub(crate) fn job_path(project_id: &str, job: &JobId) -> String {
     format!("/v1/{project_id}/jobs/{job}")
 }
 
 /// Submits one chunk; the answer is the id of the job that will do it.
-pub fn submit(
+pub(crate) fn submit(
     session: &Session,
     images: &[ImageId],
     status: MemberStatus,
@@ -59,7 +59,7 @@ pub fn submit(
         })
 }
 
-pub fn job(session: &Session, job: &JobId) -> Result<Job, Error> {
+pub(crate) fn job(session: &Session, job: &JobId) -> Result<Job, Error> {
     let path = job_path(session.project_id(), job);
     let reply = session.send(Request {
         method: Method::Get,

@@ -1,9 +1,9 @@
 //! A password login to IAM: the token in use, shared by the workers of a run, renewed once
 //! when the service refuses it, and kept in the cache for the next run.
 
+use crate::api::account::ProjectRef;
 use crate::api::client::Http;
 use crate::api::iam::{self, Scope};
-use crate::api::session::ProjectRef;
 use crate::auth::cache::Cache;
 use crate::auth::token::IssuedToken;
 use crate::error::Error;

@@ -1,6 +1,7 @@
 //! Talking to the services: one module per API (IMS batch jobs, Glance members and listings,
 //! IAM), the session that authenticates them, and below it the HTTP client with its request
 //! building, retry policy and answer classification.
+pub(crate) mod account;
 pub(crate) mod client;
 mod discover;
 pub(crate) mod endpoint;

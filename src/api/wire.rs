@@ -8,8 +8,12 @@ use serde::Deserialize;
 use serde_json::Value;
 
 /// A string field; numbers and booleans are shown as text, `null` and `""` are absent.
-pub fn text(value: &Value, key: &str) -> Option<String> {
-    match value.get(key)? {
+pub(crate) fn text(value: &Value, key: &str) -> Option<String> {
+    as_text(value.get(key)?)
+}
+
+fn as_text(value: &Value) -> Option<String> {
+    match value {
         Value::String(s) if !s.is_empty() => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         Value::Bool(b) => Some(b.to_string()),
@@ -35,33 +39,33 @@ fn truthy(value: &Value, key: &str) -> bool {
 
 /// `GET /v1/{project_id}/jobs/{job_id}` (IMS-API.md §3a).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Job {
-    pub job_id: Option<String>,
-    pub job_type: Option<String>,
-    pub status: Option<String>,
-    pub begin_time: Option<String>,
-    pub end_time: Option<String>,
-    pub error_code: Option<String>,
-    pub fail_reason: Option<String>,
-    pub process_percent: Option<f64>,
+pub(crate) struct Job {
+    pub(crate) job_id: Option<String>,
+    pub(crate) job_type: Option<String>,
+    pub(crate) status: Option<String>,
+    pub(crate) begin_time: Option<String>,
+    pub(crate) end_time: Option<String>,
+    pub(crate) error_code: Option<String>,
+    pub(crate) fail_reason: Option<String>,
+    pub(crate) process_percent: Option<f64>,
     /// `entities.results`: `None` when the job carries no results array at all.
-    pub results: Option<Vec<JobResult>>,
+    pub(crate) results: Option<Vec<JobResult>>,
 }
 
 /// One entry of `entities.results[]`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct JobResult {
-    pub image_id: Option<String>,
-    pub project_id: Option<String>,
-    pub status: Option<String>,
+pub(crate) struct JobResult {
+    pub(crate) image_id: Option<String>,
+    pub(crate) project_id: Option<String>,
+    pub(crate) status: Option<String>,
     /// Not documented, but kept when a service sends them.
-    pub error_code: Option<String>,
-    pub error_msg: Option<String>,
+    pub(crate) error_code: Option<String>,
+    pub(crate) error_msg: Option<String>,
 }
 
 impl JobResult {
     /// Results say `success` in examples and `SUCCESS` in the field table: compare without case.
-    pub fn is_success(&self) -> bool {
+    pub(crate) fn is_success(&self) -> bool {
         self.status
             .as_deref()
             .is_some_and(|s| s.trim().eq_ignore_ascii_case("success"))
@@ -69,7 +73,7 @@ impl JobResult {
 }
 
 impl Job {
-    pub fn from_value(v: &Value) -> Job {
+    pub(crate) fn from_value(v: &Value) -> Job {
         let entities = v.get("entities").filter(|e| e.is_object());
         let results = entities
             .and_then(|e| e.get("results"))
@@ -102,16 +106,16 @@ impl Job {
 
 /// A member object of the Glance-style API (IMS-API.md §4, §5).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Member {
-    pub image_id: Option<String>,
-    pub member_id: Option<String>,
-    pub status: Option<String>,
-    pub created_at: Option<String>,
-    pub updated_at: Option<String>,
+pub(crate) struct Member {
+    pub(crate) image_id: Option<String>,
+    pub(crate) member_id: Option<String>,
+    pub(crate) status: Option<String>,
+    pub(crate) created_at: Option<String>,
+    pub(crate) updated_at: Option<String>,
 }
 
 impl Member {
-    pub fn from_value(v: &Value) -> Member {
+    pub(crate) fn from_value(v: &Value) -> Member {
         Member {
             image_id: text(v, "image_id"),
             member_id: text(v, "member_id"),
@@ -124,23 +128,23 @@ impl Member {
 
 /// One image of `GET /v2/images` (IMS-API.md §6), keeping the fields ims-share shows.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct SharedImage {
-    pub id: Option<String>,
-    pub name: Option<String>,
-    pub owner: Option<String>,
-    pub status: Option<String>,
-    pub visibility: Option<String>,
-    pub created_at: Option<String>,
-    pub updated_at: Option<String>,
+pub(crate) struct SharedImage {
+    pub(crate) id: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) owner: Option<String>,
+    pub(crate) status: Option<String>,
+    pub(crate) visibility: Option<String>,
+    pub(crate) created_at: Option<String>,
+    pub(crate) updated_at: Option<String>,
     /// `__whole_image` = "true": a full-ECS image that needs a `vault_id` to be accepted.
-    pub whole_image: bool,
-    pub image_type: Option<String>,
-    pub os_version: Option<String>,
-    pub min_disk: Option<f64>,
+    pub(crate) whole_image: bool,
+    pub(crate) image_type: Option<String>,
+    pub(crate) os_version: Option<String>,
+    pub(crate) min_disk: Option<f64>,
 }
 
 impl SharedImage {
-    pub fn from_value(v: &Value) -> SharedImage {
+    pub(crate) fn from_value(v: &Value) -> SharedImage {
         SharedImage {
             id: text(v, "id"),
             name: text(v, "name"),
@@ -159,27 +163,27 @@ impl SharedImage {
 
 /// One page of `GET /v2/images`.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ImagePage {
-    pub images: Vec<SharedImage>,
+pub(crate) struct ImagePage {
+    pub(crate) images: Vec<SharedImage>,
     /// The `next` link, when the service sent one.
-    pub next: Option<String>,
+    pub(crate) next: Option<String>,
 }
 
 impl ImagePage {
     /// Reads a listing page straight from its bytes: the hot path of `status` (a page is a
     /// hundred images or more), without building a JSON value first. As lenient as
     /// [`ImagePage::from_value`]: fields of unexpected types are absent, never an error.
-    pub fn from_slice(body: &[u8]) -> ImagePage {
+    pub(crate) fn from_slice(body: &[u8]) -> ImagePage {
         let mut de = serde_json::Deserializer::from_slice(body);
-        match lenient::Page::deserialize(&mut de) {
-            Ok(page) => page.0,
+        match lenient::Object::<lenient::Page>::deserialize(&mut de).map(|p| p.0) {
+            Ok(page) => page.into(),
             Err(_) => serde_json::from_slice::<Value>(body)
                 .map(|v| ImagePage::from_value(&v))
                 .unwrap_or_default(),
         }
     }
 
-    pub fn from_value(v: &Value) -> ImagePage {
+    pub(crate) fn from_value(v: &Value) -> ImagePage {
         ImagePage {
             images: v
                 .get("images")
@@ -191,202 +195,107 @@ impl ImagePage {
     }
 }
 
-/// Typed, lenient readers for listing pages: a field of an unexpected type reads as absent.
+/// A typed reader for listing pages: derived, with one lenient field reader, so that a field
+/// of an unexpected type reads as absent, as [`text`] does. Anything the derive cannot read
+/// (a duplicate key, an image that is not an object) falls back to the value-based reader.
 mod lenient {
     use super::{ImagePage, SharedImage};
-    use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-    use std::fmt;
-
-    /// Visitor methods that read any scalar as `$empty` (a value of the wrong kind is absent).
-    macro_rules! scalars_are {
-        ($value:ty, $empty:expr) => {
-            fn visit_str<E>(self, _: &str) -> Result<$value, E> {
-                Ok($empty)
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<$value, E> {
-                Ok($empty)
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<$value, E> {
-                Ok($empty)
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<$value, E> {
-                Ok($empty)
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<$value, E> {
-                Ok($empty)
-            }
-            fn visit_unit<E>(self) -> Result<$value, E> {
-                Ok($empty)
-            }
-        };
-    }
+    use serde::de::{MapAccess, Visitor, value::MapAccessDeserializer};
+    use serde::{Deserialize, Deserializer};
+    use serde_json::Value;
+    use std::marker::PhantomData;
 
     /// A string, number or boolean as text; anything else (and `""`) is absent.
-    pub struct Text(pub Option<String>);
+    fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Ok(super::as_text(&Value::deserialize(d)?))
+    }
 
-    impl<'de> Deserialize<'de> for Text {
+    /// `T` read from a JSON object only: derived structs also accept an array (by position),
+    /// which the value-based reader reads as an empty image.
+    pub(super) struct Object<T>(pub(super) T);
+
+    impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct V;
-            impl<'de> Visitor<'de> for V {
-                type Value = Text;
-                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    f.write_str("any JSON value")
+            struct V<T>(PhantomData<T>);
+            impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+                type Value = Object<T>;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("an object")
                 }
-                fn visit_str<E>(self, v: &str) -> Result<Text, E> {
-                    Ok(Text((!v.is_empty()).then(|| v.to_string())))
-                }
-                fn visit_string<E>(self, v: String) -> Result<Text, E> {
-                    Ok(Text((!v.is_empty()).then_some(v)))
-                }
-                fn visit_bool<E>(self, v: bool) -> Result<Text, E> {
-                    Ok(Text(Some(v.to_string())))
-                }
-                fn visit_i64<E>(self, v: i64) -> Result<Text, E> {
-                    Ok(Text(Some(v.to_string())))
-                }
-                fn visit_u64<E>(self, v: u64) -> Result<Text, E> {
-                    Ok(Text(Some(v.to_string())))
-                }
-                fn visit_f64<E>(self, v: f64) -> Result<Text, E> {
-                    Ok(Text(Some(
-                        serde_json::Number::from_f64(v)
-                            .map(|n| n.to_string())
-                            .unwrap_or_default(),
-                    )))
-                }
-                fn visit_unit<E>(self) -> Result<Text, E> {
-                    Ok(Text(None))
-                }
-                fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Text, A::Error> {
-                    while seq.next_element::<IgnoredAny>()?.is_some() {}
-                    Ok(Text(None))
-                }
-                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Text, A::Error> {
-                    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                    Ok(Text(None))
+                fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Object<T>, A::Error> {
+                    T::deserialize(MapAccessDeserializer::new(map)).map(Object)
                 }
             }
-            d.deserialize_any(V)
+            d.deserialize_map(V(PhantomData))
         }
     }
 
-    /// One image; anything but an object reads as an empty image.
-    pub struct Image(pub SharedImage);
+    #[derive(Deserialize)]
+    pub(super) struct Page {
+        #[serde(default)]
+        images: Vec<Object<Image>>,
+        #[serde(default, deserialize_with = "text")]
+        next: Option<String>,
+    }
 
-    impl<'de> Deserialize<'de> for Image {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct V;
-            impl<'de> Visitor<'de> for V {
-                type Value = Image;
-                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    f.write_str("an image object")
-                }
-                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Image, A::Error> {
-                    let mut img = SharedImage::default();
-                    while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                        let field = match key.as_ref() {
-                            "id" => &mut img.id,
-                            "name" => &mut img.name,
-                            "owner" => &mut img.owner,
-                            "status" => &mut img.status,
-                            "visibility" => &mut img.visibility,
-                            "created_at" => &mut img.created_at,
-                            "updated_at" => &mut img.updated_at,
-                            "__imagetype" => &mut img.image_type,
-                            "__os_version" => &mut img.os_version,
-                            "__whole_image" => {
-                                let v = map.next_value::<Text>()?.0;
-                                img.whole_image = v.is_some_and(|s| s.eq_ignore_ascii_case("true"));
-                                continue;
-                            }
-                            "min_disk" => {
-                                let v = map.next_value::<Text>()?.0;
-                                img.min_disk = v.and_then(|s| s.trim().parse().ok());
-                                continue;
-                            }
-                            _ => {
-                                map.next_value::<IgnoredAny>()?;
-                                continue;
-                            }
-                        };
-                        *field = map.next_value::<Text>()?.0;
-                    }
-                    Ok(Image(img))
-                }
-                fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Image, A::Error> {
-                    while seq.next_element::<IgnoredAny>()?.is_some() {}
-                    Ok(Image(SharedImage::default()))
-                }
-                scalars_are!(Image, Image(SharedImage::default()));
+    #[derive(Deserialize)]
+    struct Image {
+        #[serde(default, deserialize_with = "text")]
+        id: Option<String>,
+        #[serde(default, deserialize_with = "text")]
+        name: Option<String>,
+        #[serde(default, deserialize_with = "text")]
+        owner: Option<String>,
+        #[serde(default, deserialize_with = "text")]
+        status: Option<String>,
+        #[serde(default, deserialize_with = "text")]
+        visibility: Option<String>,
+        #[serde(default, deserialize_with = "text")]
+        created_at: Option<String>,
+        #[serde(default, deserialize_with = "text")]
+        updated_at: Option<String>,
+        #[serde(default, deserialize_with = "text", rename = "__whole_image")]
+        whole_image: Option<String>,
+        #[serde(default, deserialize_with = "text", rename = "__imagetype")]
+        image_type: Option<String>,
+        #[serde(default, deserialize_with = "text", rename = "__os_version")]
+        os_version: Option<String>,
+        #[serde(default, deserialize_with = "text")]
+        min_disk: Option<String>,
+    }
+
+    impl From<Page> for ImagePage {
+        fn from(p: Page) -> ImagePage {
+            ImagePage {
+                images: p.images.into_iter().map(|i| i.0.into()).collect(),
+                next: p.next,
             }
-            d.deserialize_any(V)
         }
     }
 
-    /// A page: `images` (a list of anything) and `next`; everything else skipped.
-    pub struct Page(pub ImagePage);
-
-    impl<'de> Deserialize<'de> for Page {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct Images(Vec<SharedImage>);
-            impl<'de> Deserialize<'de> for Images {
-                fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                    struct V;
-                    impl<'de> Visitor<'de> for V {
-                        type Value = Images;
-                        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                            f.write_str("a list of images")
-                        }
-                        fn visit_seq<A: SeqAccess<'de>>(
-                            self,
-                            mut seq: A,
-                        ) -> Result<Images, A::Error> {
-                            let mut list = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-                            while let Some(Image(img)) = seq.next_element::<Image>()? {
-                                list.push(img);
-                            }
-                            Ok(Images(list))
-                        }
-                        fn visit_map<A: MapAccess<'de>>(
-                            self,
-                            mut map: A,
-                        ) -> Result<Images, A::Error> {
-                            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                            Ok(Images(Vec::new()))
-                        }
-                        scalars_are!(Images, Images(Vec::new()));
-                    }
-                    d.deserialize_any(V)
-                }
+    impl From<Image> for SharedImage {
+        fn from(i: Image) -> SharedImage {
+            SharedImage {
+                id: i.id,
+                name: i.name,
+                owner: i.owner,
+                status: i.status,
+                visibility: i.visibility,
+                created_at: i.created_at,
+                updated_at: i.updated_at,
+                whole_image: i
+                    .whole_image
+                    .is_some_and(|s| s.eq_ignore_ascii_case("true")),
+                image_type: i.image_type,
+                os_version: i.os_version,
+                min_disk: i.min_disk.and_then(|s| s.trim().parse().ok()),
             }
-            struct V;
-            impl<'de> Visitor<'de> for V {
-                type Value = Page;
-                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    f.write_str("a page of images")
-                }
-                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Page, A::Error> {
-                    let mut page = ImagePage::default();
-                    while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                        match key.as_ref() {
-                            // The last of duplicate keys wins, as serde_json::Value does.
-                            "images" => page.images = map.next_value::<Images>()?.0,
-                            "next" => page.next = map.next_value::<Text>()?.0,
-                            _ => {
-                                map.next_value::<IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(Page(page))
-                }
-            }
-            d.deserialize_map(V)
         }
     }
 }
 
 /// The `marker` query parameter of a `next` link such as `/v2/images?...&marker=ID`.
-pub fn marker_of(next: &str) -> Option<String> {
+pub(crate) fn marker_of(next: &str) -> Option<String> {
     let query = next.split_once('?')?.1;
     query.split('&').find_map(|pair| {
         let (k, v) = pair.split_once('=')?;

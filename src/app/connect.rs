@@ -64,7 +64,7 @@ pub(super) fn connect(
             let url = reqwest::Url::parse(&emulator.url())
                 .context("the emulator's URL")
                 .map_err(Error::internal)?;
-            use crate::api::session::{Access, Account, ProjectRef};
+            use crate::api::account::{Access, Account, ProjectRef};
             let account = Account {
                 cloud: None,
                 region: None,

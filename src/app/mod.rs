@@ -5,11 +5,12 @@ mod connect;
 mod watch;
 
 use crate::cli::Cli;
+use crate::commands::Report;
 use crate::error::Error;
 use crate::output::{Output, OutputConfig, Terminal};
 use crate::redact::Redactor;
 use crate::render::{self, Style};
-use crate::report::{Document, Report, code};
+use crate::report::{Document, code};
 use crate::settings::env::Env;
 use crate::settings::{self, Plan, Settings};
 use clap::Parser;

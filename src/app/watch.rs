@@ -2,12 +2,12 @@
 //! interrupt (or a bug that kills the worker) the command's ledger reports what it had done.
 
 use crate::api::session::Session;
+use crate::commands::Report;
 use crate::commands::change::{self, ChangeLedger};
 use crate::commands::wait::{self, WaitLedger};
 use crate::commands::{Ledger, status};
 use crate::error::Exit;
 use crate::output::Output;
-use crate::report::Report;
 use crate::settings::Task;
 use std::sync::{Arc, mpsc};
 use std::time::Duration;

@@ -13,10 +13,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 /// Tokens this close to expiry are not reused.
-pub const EXPIRY_MARGIN: Duration = Duration::from_secs(300);
+pub(crate) const EXPIRY_MARGIN: Duration = Duration::from_secs(300);
 
 #[derive(Debug, Clone)]
-pub struct Cache {
+pub(crate) struct Cache {
     dir: PathBuf,
 }
 
@@ -36,7 +36,7 @@ struct ProjectFile {
 
 impl Cache {
     /// `<cache dir>/ims-share`, or `None` when the platform has no cache directory.
-    pub fn user_default() -> Option<Cache> {
+    pub(crate) fn user_default() -> Option<Cache> {
         dirs::cache_dir().map(|d| Cache {
             dir: d.join("ims-share"),
         })
@@ -57,7 +57,7 @@ impl Cache {
         self.path("token", key)
     }
 
-    pub fn load_token(&self, key: &[&str], now: SystemTime) -> Option<IssuedToken> {
+    pub(crate) fn load_token(&self, key: &[&str], now: SystemTime) -> Option<IssuedToken> {
         let text = std::fs::read_to_string(self.path("token", key)).ok()?;
         let file: TokenFile = serde_json::from_str(&text).ok()?;
         let expires_at = file
@@ -77,7 +77,7 @@ impl Cache {
         })
     }
 
-    pub fn store_token(&self, key: &[&str], token: &IssuedToken) -> std::io::Result<()> {
+    pub(crate) fn store_token(&self, key: &[&str], token: &IssuedToken) -> std::io::Result<()> {
         let Some(expires_at) = token.expires_at else {
             return Ok(());
         };
@@ -90,18 +90,18 @@ impl Cache {
         self.write(&self.path("token", key), &serde_json::to_vec(&file)?)
     }
 
-    pub fn forget_token(&self, key: &[&str]) {
+    pub(crate) fn forget_token(&self, key: &[&str]) {
         let _ = std::fs::remove_file(self.path("token", key));
     }
 
-    pub fn load_project(&self, key: &[&str]) -> Option<String> {
+    pub(crate) fn load_project(&self, key: &[&str]) -> Option<String> {
         let text = std::fs::read_to_string(self.path("project", key)).ok()?;
         serde_json::from_str::<ProjectFile>(&text)
             .ok()
             .map(|f| f.project_id)
     }
 
-    pub fn store_project(&self, key: &[&str], project_id: &str) -> std::io::Result<()> {
+    pub(crate) fn store_project(&self, key: &[&str], project_id: &str) -> std::io::Result<()> {
         let file = ProjectFile {
             project_id: project_id.to_string(),
         };

@@ -5,7 +5,7 @@ use crate::secret::Secret;
 
 /// Credentials ready to use, secrets resolved.
 #[derive(Debug, Clone)]
-pub enum Credentials {
+pub(crate) enum Credentials {
     AkSk {
         access_key: String,
         secret_key: Secret,
@@ -20,7 +20,7 @@ pub enum Credentials {
 }
 
 impl Credentials {
-    pub fn secrets(&self) -> Vec<String> {
+    pub(crate) fn secrets(&self) -> Vec<String> {
         match self {
             Credentials::AkSk {
                 secret_key,

@@ -5,17 +5,17 @@ use std::time::SystemTime;
 
 /// A token IAM issued, with what came with it.
 #[derive(Debug, Clone)]
-pub struct IssuedToken {
-    pub token: Secret,
-    pub expires_at: Option<SystemTime>,
-    pub project_id: Option<String>,
+pub(crate) struct IssuedToken {
+    pub(crate) token: Secret,
+    pub(crate) expires_at: Option<SystemTime>,
+    pub(crate) project_id: Option<String>,
     /// `image` endpoints of the catalog: (region, interface, url).
-    pub image_endpoints: Vec<CatalogEndpoint>,
+    pub(crate) image_endpoints: Vec<CatalogEndpoint>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct CatalogEndpoint {
-    pub region: Option<String>,
-    pub interface: Option<String>,
-    pub url: String,
+pub(crate) struct CatalogEndpoint {
+    pub(crate) region: Option<String>,
+    pub(crate) interface: Option<String>,
+    pub(crate) url: String,
 }

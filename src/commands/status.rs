@@ -3,12 +3,11 @@
 
 use crate::api::glance;
 use crate::api::session::Session;
+use crate::commands::Report;
 use crate::domain::{ImageId, MemberStatus};
 use crate::error::{Error, Exit};
 use crate::output::Output;
-use crate::report::{
-    Document, ErrorInfo, ImagesDoc, MemberRow, MembersDoc, Report, SharedRow, code,
-};
+use crate::report::{Document, ErrorInfo, ImagesDoc, MemberRow, MembersDoc, SharedRow, code};
 
 const MEMBER_CONCURRENCY: usize = 8;
 

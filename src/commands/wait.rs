@@ -2,12 +2,13 @@
 //! by id, and the job rows it ends with.
 
 use crate::api::session::Session;
+use crate::commands::Report;
 use crate::commands::{Ledger, resume_line};
 use crate::domain::{JobId, JobStatus};
 use crate::error::Exit;
 use crate::output::Output;
 use crate::poll::{Jobs, Tracked, WaitEnd, wait_jobs};
-use crate::report::{Document, JobsDoc, Report};
+use crate::report::{Document, JobsDoc};
 use crate::settings::WaitTask;
 use crate::sync::lock;
 use crate::text::s;

@@ -2,8 +2,7 @@
 //! the lock-out after five bad signatures), tokens (static, and issued with a use limit), and
 //! the project a request may act in.
 
-use super::http::{HttpRequest, HttpResponse, apigw_error};
-use super::routes::Ctx;
+use super::http::{Ctx, HttpRequest, HttpResponse, apigw_error};
 use super::state::{Lockout, State};
 use crate::auth::signer;
 use std::time::SystemTime;

@@ -2,8 +2,7 @@
 //! paging and filtering semantics) and reading and updating a member.
 
 use super::gateway::Caller;
-use super::http::{HttpRequest, HttpResponse, glance_error, ims_error};
-use super::routes::Ctx;
+use super::http::{Ctx, HttpRequest, HttpResponse, glance_error, ims_error};
 use super::state::{Image, State, iso_seconds};
 use serde_json::{Value, json};
 

@@ -3,6 +3,18 @@
 
 use serde_json::{Value, json};
 
+/// Everything besides the state that an answer depends on.
+#[derive(Debug, Clone)]
+pub(crate) struct Ctx<'a> {
+    pub(crate) now_ms: u64,
+    /// The emulator's own URL, for the token catalog.
+    pub(crate) base_url: &'a str,
+    pub(crate) request_id: &'a str,
+    /// Issued tokens stop working after this many uses.
+    pub(crate) token_uses: Option<u64>,
+    pub(crate) job_duration_ms: Option<u64>,
+}
+
 /// A request as the emulator sees it.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct HttpRequest {

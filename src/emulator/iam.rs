@@ -2,9 +2,8 @@
 //! with a catalog, and the project listing by name.
 
 use super::gateway::Caller;
-use super::http::{HttpRequest, HttpResponse, keystone_error};
+use super::http::{Ctx, HttpRequest, HttpResponse, keystone_error};
 use super::ims::random_hex;
-use super::routes::Ctx;
 use super::state::{State, Token, iso_millis};
 use serde_json::{Value, json};
 

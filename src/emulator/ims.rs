@@ -2,8 +2,7 @@
 //! once and revealed as the clock passes its duration; `GET /v1/{project}/jobs/{id}` shows it.
 
 use super::gateway::Caller;
-use super::http::{HttpRequest, HttpResponse, ims_error};
-use super::routes::Ctx;
+use super::http::{Ctx, HttpRequest, HttpResponse, ims_error};
 use super::state::{Job, JobResult, State, iso_millis};
 use serde_json::{Value, json};
 

@@ -12,13 +12,15 @@ mod glance;
 mod http;
 mod iam;
 mod ims;
+mod record;
 mod routes;
 pub mod seed;
 mod server;
 pub mod state;
 pub mod store;
 
-pub use server::{Config, Emulator, LogSink, Recorded};
+pub use record::Recorded;
+pub use server::{Config, Emulator, LogSink};
 pub use store::{Keys, Store};
 
 use std::time::Duration;

@@ -6,21 +6,9 @@
 //! lock-out after five bad signatures. A pure function of the state, the request and the clock.
 
 use super::gateway::authenticate;
-use super::http::{HttpRequest, HttpResponse, apigw_error, glance_error};
+use super::http::{Ctx, HttpRequest, HttpResponse, apigw_error, glance_error};
 use super::state::State;
 use super::{glance, iam, ims};
-
-/// Everything besides the state that an answer depends on.
-#[derive(Debug, Clone)]
-pub(crate) struct Ctx<'a> {
-    pub(crate) now_ms: u64,
-    /// The emulator's own URL, for the token catalog.
-    pub(crate) base_url: &'a str,
-    pub(crate) request_id: &'a str,
-    /// Issued tokens stop working after this many uses.
-    pub(crate) token_uses: Option<u64>,
-    pub(crate) job_duration_ms: Option<u64>,
-}
 
 /// Answers one request. The boolean says whether the state changed.
 pub(crate) fn handle(state: &mut State, req: &HttpRequest, ctx: &Ctx<'_>) -> (HttpResponse, bool) {

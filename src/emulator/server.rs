@@ -3,9 +3,12 @@
 //! record of every request and of how many were in flight at once.
 
 use crate::emulator::Knobs;
+use crate::emulator::http::Ctx;
 use crate::emulator::http::{HttpRequest, HttpResponse, apigw_error, gateway_html};
-use crate::emulator::routes::{self, Ctx};
+use crate::emulator::record::{Recorded, finish};
+use crate::emulator::routes;
 use crate::emulator::store::Store;
+use crate::sync::lock;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
@@ -19,31 +22,6 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime};
 
 pub type LogSink = Arc<dyn Fn(&str) + Send + Sync>;
-
-/// A request the emulator received, as tests inspect it.
-#[derive(Debug, Clone)]
-pub struct Recorded {
-    pub method: String,
-    pub path: String,
-    pub raw_query: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-    pub status: u16,
-    pub fault: Option<&'static str>,
-}
-
-impl Recorded {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    pub fn body_json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
-    }
-}
 
 pub struct Config {
     pub listen: SocketAddr,
@@ -67,17 +45,17 @@ impl Default for Config {
     }
 }
 
-struct Shared {
-    store: Store,
-    knobs: Knobs,
-    record: bool,
-    clock_offset_secs: i64,
-    log: Option<LogSink>,
-    base_url: String,
-    counter: AtomicU64,
-    in_flight: AtomicUsize,
-    max_in_flight: AtomicUsize,
-    requests: Mutex<Vec<Recorded>>,
+pub(super) struct Shared {
+    pub(super) store: Store,
+    pub(super) knobs: Knobs,
+    pub(super) record: bool,
+    pub(super) clock_offset_secs: i64,
+    pub(super) log: Option<LogSink>,
+    pub(super) base_url: String,
+    pub(super) counter: AtomicU64,
+    pub(super) in_flight: AtomicUsize,
+    pub(super) max_in_flight: AtomicUsize,
+    pub(super) requests: Mutex<Vec<Recorded>>,
 }
 
 /// A running emulator; stops when dropped.
@@ -130,11 +108,7 @@ impl Emulator {
     }
 
     pub fn requests(&self) -> Vec<Recorded> {
-        self.shared
-            .requests
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        lock(&self.shared.requests).clone()
     }
 
     /// Requests being answered right now.
@@ -330,52 +304,6 @@ async fn route(shared: &Arc<Shared>, request: HttpRequest, rid: String) -> HttpR
             500,
             &serde_json::json!({"error": {"code": "SANDBOX.0002", "message": format!("emulator failure: {e}")}}),
         ),
-    }
-}
-
-fn finish(
-    shared: &Shared,
-    request: &HttpRequest,
-    status: u16,
-    fault: Option<&'static str>,
-    started: Instant,
-) {
-    if let Some(log) = &shared.log {
-        let shown = if status == 0 {
-            "dropped".to_string()
-        } else {
-            status.to_string()
-        };
-        let query = if request.raw_query.is_empty() {
-            String::new()
-        } else {
-            format!("?{}", request.raw_query)
-        };
-        log(&format!(
-            "{} {} {}{} -> {} ({} ms){}",
-            humantime::format_rfc3339_seconds(SystemTime::now()),
-            request.method,
-            request.path,
-            query,
-            shown,
-            started.elapsed().as_millis(),
-            fault.map(|f| format!(" [fault: {f}]")).unwrap_or_default()
-        ));
-    }
-    if shared.record {
-        shared
-            .requests
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(Recorded {
-                method: request.method.clone(),
-                path: request.path.clone(),
-                raw_query: request.raw_query.clone(),
-                headers: request.headers.clone(),
-                body: request.body.clone(),
-                status,
-                fault,
-            });
     }
 }
 

@@ -6,6 +6,7 @@
 
 use crate::emulator::seed;
 use crate::emulator::state::{STATE_VERSION, State, now_ms};
+use crate::sync;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -33,7 +34,7 @@ impl Store {
     pub fn with<R>(&self, f: impl FnOnce(&mut State) -> (R, bool)) -> Result<R, StoreError> {
         match self {
             Store::Memory(m) => {
-                let mut state = m.lock().unwrap_or_else(|e| e.into_inner());
+                let mut state = sync::lock(m);
                 Ok(f(&mut state).0)
             }
             Store::File(path) => {

@@ -15,12 +15,12 @@ pub(crate) use table::table;
 
 /// How a table looks: colour and width come from the terminal.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Style {
-    pub color: bool,
-    pub width: Option<u16>,
+pub(crate) struct Style {
+    pub(crate) color: bool,
+    pub(crate) width: Option<u16>,
 }
 
-pub fn render(doc: &Document, format: Format, style: Style) -> String {
+pub(crate) fn render(doc: &Document, format: Format, style: Style) -> String {
     match format {
         Format::Json => json(doc),
         Format::Plain => plain(doc),
@@ -28,7 +28,7 @@ pub fn render(doc: &Document, format: Format, style: Style) -> String {
     }
 }
 
-pub fn json(doc: &Document) -> String {
+pub(crate) fn json(doc: &Document) -> String {
     let value = match doc {
         Document::Change(d) => serde_json::to_value(d),
         Document::Images(d) => serde_json::to_value(d),

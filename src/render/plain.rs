@@ -26,7 +26,7 @@ fn rows(lines: impl Iterator<Item = Vec<String>>) -> String {
     out
 }
 
-pub fn plain(doc: &Document) -> String {
+pub(crate) fn plain(doc: &Document) -> String {
     match doc {
         Document::Change(d) if d.no_wait => {
             rows(d.jobs.iter().map(|j| vec![field(Some(j.job_id.as_str()))]))

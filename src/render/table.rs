@@ -31,7 +31,7 @@ fn single<'a>(values: impl Iterator<Item = Option<&'a str>>) -> Option<&'a str> 
     first
 }
 
-pub fn table(doc: &Document, style: Style) -> String {
+pub(crate) fn table(doc: &Document, style: Style) -> String {
     match doc {
         Document::Change(d) if d.per_image => {
             let member = single(d.images.iter().map(|r| r.member_id.as_deref()));

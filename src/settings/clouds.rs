@@ -49,7 +49,7 @@ fn merge(base: &mut Value, over: &Value) {
 }
 
 /// The layer for the clouds.yaml entry `name`.
-pub fn layer(env: &Env, name: &str, how: &str) -> Result<Layer, Error> {
+pub(crate) fn layer(env: &Env, name: &str, how: &str) -> Result<Layer, Error> {
     let mut found = None;
     for path in candidates(env, "OS_CLIENT_CONFIG_FILE", "clouds.yaml") {
         if let Some(v) = read_yaml(&path)? {
@@ -101,7 +101,7 @@ fn text(v: &Value, key: &str) -> Option<String> {
 }
 
 /// One clouds.yaml entry as a settings layer (pure: tested without files).
-pub fn entry_layer(entry: &Value, source: &str) -> Layer {
+pub(crate) fn entry_layer(entry: &Value, source: &str) -> Layer {
     let auth = entry.get("auth").cloned().unwrap_or(Value::Null);
     let sourced =
         |v: Option<String>, key: &str| v.map(|s| Sourced::new(s, format!("{key} of {source}")));

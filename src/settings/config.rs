@@ -12,46 +12,46 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum ModeKey {
+pub(crate) enum ModeKey {
     Batch,
     PerImage,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ConfigFile {
-    pub default_profile: Option<String>,
+pub(crate) struct ConfigFile {
+    pub(crate) default_profile: Option<String>,
     #[serde(default)]
-    pub profiles: BTreeMap<String, ProfileFile>,
+    pub(crate) profiles: BTreeMap<String, ProfileFile>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ProfileFile {
-    pub cloud: Option<Cloud>,
-    pub region: Option<String>,
-    pub project_id: Option<String>,
-    pub project_name: Option<String>,
-    pub access_key: Option<String>,
-    pub secret_key: Option<String>,
-    pub secret_key_command: Option<String>,
-    pub security_token: Option<String>,
-    pub security_token_command: Option<String>,
-    pub token: Option<String>,
-    pub token_command: Option<String>,
-    pub username: Option<String>,
-    pub password: Option<String>,
-    pub password_command: Option<String>,
-    pub domain: Option<String>,
-    pub mode: Option<ModeKey>,
-    pub ims_endpoint: Option<String>,
-    pub iam_endpoint: Option<String>,
-    pub ca_bundle: Option<PathBuf>,
+pub(crate) struct ProfileFile {
+    pub(crate) cloud: Option<Cloud>,
+    pub(crate) region: Option<String>,
+    pub(crate) project_id: Option<String>,
+    pub(crate) project_name: Option<String>,
+    pub(crate) access_key: Option<String>,
+    pub(crate) secret_key: Option<String>,
+    pub(crate) secret_key_command: Option<String>,
+    pub(crate) security_token: Option<String>,
+    pub(crate) security_token_command: Option<String>,
+    pub(crate) token: Option<String>,
+    pub(crate) token_command: Option<String>,
+    pub(crate) username: Option<String>,
+    pub(crate) password: Option<String>,
+    pub(crate) password_command: Option<String>,
+    pub(crate) domain: Option<String>,
+    pub(crate) mode: Option<ModeKey>,
+    pub(crate) ims_endpoint: Option<String>,
+    pub(crate) iam_endpoint: Option<String>,
+    pub(crate) ca_bundle: Option<PathBuf>,
 }
 
 impl ProfileFile {
     /// Whether the file itself holds a secret value (not a command that fetches one).
-    pub fn holds_secret(&self) -> bool {
+    pub(crate) fn holds_secret(&self) -> bool {
         self.secret_key.is_some()
             || self.security_token.is_some()
             || self.token.is_some()
@@ -61,13 +61,13 @@ impl ProfileFile {
 
 /// A config file that was read, with where it came from.
 #[derive(Debug, Clone)]
-pub struct LoadedConfig {
-    pub path: PathBuf,
-    pub file: ConfigFile,
+pub(crate) struct LoadedConfig {
+    pub(crate) path: PathBuf,
+    pub(crate) file: ConfigFile,
 }
 
 /// Where the config file is, and whether the user named it (then it must exist).
-pub fn locate(flag: Option<&Path>, env_value: Option<&str>) -> Option<(PathBuf, bool)> {
+pub(crate) fn locate(flag: Option<&Path>, env_value: Option<&str>) -> Option<(PathBuf, bool)> {
     if let Some(p) = flag {
         return Some((p.to_path_buf(), true));
     }
@@ -77,7 +77,7 @@ pub fn locate(flag: Option<&Path>, env_value: Option<&str>) -> Option<(PathBuf, 
     dirs::config_dir().map(|d| (d.join("ims-share").join("config.toml"), false))
 }
 
-pub fn load(path: &Path, named: bool) -> Result<Option<LoadedConfig>, Error> {
+pub(crate) fn load(path: &Path, named: bool) -> Result<Option<LoadedConfig>, Error> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -104,13 +104,13 @@ pub fn load(path: &Path, named: bool) -> Result<Option<LoadedConfig>, Error> {
     }))
 }
 
-pub fn parse(text: &str) -> Result<ConfigFile, String> {
+pub(crate) fn parse(text: &str) -> Result<ConfigFile, String> {
     toml::from_str::<ConfigFile>(text).map_err(|e| e.to_string().trim_end().to_string())
 }
 
 /// ssh-style: a file holding a secret should be readable by its owner only.
 #[cfg(unix)]
-pub fn permission_warning(config: &LoadedConfig) -> Option<String> {
+pub(crate) fn permission_warning(config: &LoadedConfig) -> Option<String> {
     use std::os::unix::fs::PermissionsExt;
     if !config.file.profiles.values().any(ProfileFile::holds_secret) {
         return None;
@@ -127,7 +127,7 @@ pub fn permission_warning(config: &LoadedConfig) -> Option<String> {
 }
 
 #[cfg(not(unix))]
-pub fn permission_warning(_config: &LoadedConfig) -> Option<String> {
+pub(crate) fn permission_warning(_config: &LoadedConfig) -> Option<String> {
     None
 }
 

@@ -10,7 +10,7 @@ use crate::error::Error;
 
 /// One kind of credential as a source wrote it, possibly incomplete.
 #[derive(Debug, Clone)]
-pub enum CredSpec {
+pub(crate) enum CredSpec {
     AkSk {
         access_key: Option<Sourced<String>>,
         secret_key: Option<SecretSource>,
@@ -25,7 +25,7 @@ pub enum CredSpec {
 }
 
 impl CredSpec {
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             CredSpec::AkSk { .. } => "AK/SK",
             CredSpec::Token(_) => "token",
@@ -35,7 +35,7 @@ impl CredSpec {
 }
 
 /// Picks the credential set: the whole set from the highest layer that has one.
-pub fn resolve_credentials(
+pub(crate) fn resolve_credentials(
     layers: &[&Layer],
 ) -> Result<(Credentials, String, Option<Cloud>), Error> {
     let Some(layer) = layers.iter().find(|l| !l.creds.is_empty()) else {

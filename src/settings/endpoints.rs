@@ -3,7 +3,7 @@
 pub(crate) use crate::domain::Cloud;
 
 /// Huawei Cloud regions with an IMS endpoint `https://ims.{region}.myhuaweicloud.com`.
-pub const HUAWEI_REGIONS: &[&str] = &[
+pub(crate) const HUAWEI_REGIONS: &[&str] = &[
     "af-south-1",
     "af-north-1",
     "cn-north-1",
@@ -48,10 +48,10 @@ const HUAWEI_GLOBAL_IAM_REGIONS: &[&str] = &[
     "cn-southwest-3",
 ];
 
-pub const OTC_REGIONS: &[&str] = &["eu-de", "eu-nl"];
-pub const OTC_SWISS_REGIONS: &[&str] = &["eu-ch2"];
+pub(crate) const OTC_REGIONS: &[&str] = &["eu-de", "eu-nl"];
+pub(crate) const OTC_SWISS_REGIONS: &[&str] = &["eu-ch2"];
 
-pub fn regions(cloud: Cloud) -> &'static [&'static str] {
+pub(crate) fn regions(cloud: Cloud) -> &'static [&'static str] {
     match cloud {
         Cloud::Huaweicloud => HUAWEI_REGIONS,
         Cloud::Otc => OTC_REGIONS,
@@ -61,7 +61,7 @@ pub fn regions(cloud: Cloud) -> &'static [&'static str] {
 }
 
 /// The cloud a region name belongs to, when it says so unambiguously.
-pub fn cloud_of_region(region: &str) -> Option<Cloud> {
+pub(crate) fn cloud_of_region(region: &str) -> Option<Cloud> {
     if OTC_REGIONS.contains(&region) {
         Some(Cloud::Otc)
     } else if OTC_SWISS_REGIONS.contains(&region) {
@@ -74,7 +74,7 @@ pub fn cloud_of_region(region: &str) -> Option<Cloud> {
 }
 
 /// The cloud an IAM/auth URL belongs to.
-pub fn cloud_of_url(url: &str) -> Option<Cloud> {
+pub(crate) fn cloud_of_url(url: &str) -> Option<Cloud> {
     let u = url.to_ascii_lowercase();
     if u.contains(".sc.otc.t-systems.com") {
         Some(Cloud::OtcSwiss)
@@ -87,7 +87,7 @@ pub fn cloud_of_url(url: &str) -> Option<Cloud> {
     }
 }
 
-pub fn ims_endpoint(cloud: Cloud, region: &str) -> Option<String> {
+pub(crate) fn ims_endpoint(cloud: Cloud, region: &str) -> Option<String> {
     if !regions(cloud).contains(&region) {
         return None;
     }
@@ -100,7 +100,7 @@ pub fn ims_endpoint(cloud: Cloud, region: &str) -> Option<String> {
     })
 }
 
-pub fn iam_endpoint(cloud: Cloud, region: &str) -> Option<String> {
+pub(crate) fn iam_endpoint(cloud: Cloud, region: &str) -> Option<String> {
     if !regions(cloud).contains(&region) {
         return None;
     }

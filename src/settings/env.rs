@@ -4,12 +4,12 @@
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Default)]
-pub struct Env {
+pub(crate) struct Env {
     vars: HashMap<String, String>,
 }
 
 impl Env {
-    pub fn from_process() -> Env {
+    pub(crate) fn from_process() -> Env {
         Env {
             vars: std::env::vars_os()
                 .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
@@ -18,7 +18,7 @@ impl Env {
     }
 
     #[cfg(test)]
-    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Env {
+    pub(crate) fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Env {
         Env {
             vars: pairs
                 .into_iter()
@@ -28,7 +28,7 @@ impl Env {
     }
 
     /// A variable's value; set-but-empty counts as unset.
-    pub fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.vars
             .get(name)
             .map(String::as_str)
@@ -36,7 +36,7 @@ impl Env {
     }
 
     /// The first of several variables that is set, with its name.
-    pub fn first<'a>(&self, names: &[&'a str]) -> Option<(&'a str, &str)> {
+    pub(crate) fn first<'a>(&self, names: &[&'a str]) -> Option<(&'a str, &str)> {
         names.iter().find_map(|n| self.get(n).map(|v| (*n, v)))
     }
 }

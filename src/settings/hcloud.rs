@@ -11,11 +11,11 @@ use crate::settings::sources::{CredSpec, Layer, Sourced};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-pub fn default_path() -> Option<PathBuf> {
+pub(crate) fn default_path() -> Option<PathBuf> {
     dirs::home_dir().map(|h| h.join(".hcloud").join("config.json"))
 }
 
-pub fn layer(path: &Path, name: &str) -> Result<Layer, Error> {
+pub(crate) fn layer(path: &Path, name: &str) -> Result<Layer, Error> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         Error::usage_hint(
             format!(
@@ -39,7 +39,7 @@ fn text(v: &Value, key: &str) -> Option<String> {
 }
 
 /// The layer for one profile of a parsed KooCLI config (pure: tested without files).
-pub fn profile_layer(config: &Value, name: &str, path: &str) -> Result<Layer, Error> {
+pub(crate) fn profile_layer(config: &Value, name: &str, path: &str) -> Result<Layer, Error> {
     let encrypted = matches!(config.get("authEncrypt"), Some(Value::Bool(true)))
         || config.get("authEncrypt").and_then(Value::as_str) == Some("true");
     let profiles = config

@@ -5,11 +5,12 @@
 //! keeping the first occurrence's position.
 
 use crate::error::Error;
+use crate::text::s;
 use std::collections::HashSet;
 use std::io::Read;
 
 /// The raw words: arguments, with `-` replaced by what standard input holds.
-pub fn gather(args: &[String], stdin: &mut dyn Read) -> Result<(Vec<String>, bool), Error> {
+pub(crate) fn gather(args: &[String], stdin: &mut dyn Read) -> Result<(Vec<String>, bool), Error> {
     let mut words = Vec::new();
     let mut read_stdin = false;
     for arg in args {
@@ -31,7 +32,7 @@ pub fn gather(args: &[String], stdin: &mut dyn Read) -> Result<(Vec<String>, boo
 }
 
 /// The ids in a text: whitespace- or comma-separated, `#` starts a comment.
-pub fn words_of(text: &str) -> Vec<String> {
+pub(crate) fn words_of(text: &str) -> Vec<String> {
     text.lines()
         .map(|line| line.split('#').next().unwrap_or(""))
         .flat_map(|line| line.split(|c: char| c.is_whitespace() || c == ','))
@@ -41,7 +42,7 @@ pub fn words_of(text: &str) -> Vec<String> {
 }
 
 /// Parses every word, naming all the bad ones at once, and removes duplicates.
-pub fn parse_all<T: Clone + Eq + std::hash::Hash>(
+pub(crate) fn parse_all<T: Clone + Eq + std::hash::Hash>(
     words: &[String],
     parse: impl Fn(&str) -> Option<T>,
     kind: &str,
@@ -63,9 +64,8 @@ pub fn parse_all<T: Clone + Eq + std::hash::Hash>(
     if bad.is_empty() {
         return Ok(out);
     }
-    let plural = if bad.len() == 1 { "" } else { "s" };
     Err(Error::usage_hint(
-        format!("invalid {kind}{plural}: {}", bad.join(", ")),
+        format!("invalid {kind}{}: {}", s(bad.len()), bad.join(", ")),
         format!("a {kind} looks like {example}; nothing was sent"),
     ))
 }

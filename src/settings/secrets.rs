@@ -8,13 +8,13 @@ use std::process::{Command, Stdio};
 
 /// Where a secret comes from, named the way the user wrote it (for messages).
 #[derive(Debug, Clone)]
-pub enum SecretSource {
+pub(crate) enum SecretSource {
     Value { value: Secret, origin: String },
     Command { command: String, origin: String },
 }
 
 impl SecretSource {
-    pub fn resolve(&self) -> Result<Secret, Error> {
+    pub(crate) fn resolve(&self) -> Result<Secret, Error> {
         match self {
             SecretSource::Value { value, origin } => {
                 if value.is_empty() {
@@ -27,7 +27,7 @@ impl SecretSource {
     }
 }
 
-pub fn run(command: &str, origin: &str) -> Result<Secret, Error> {
+pub(crate) fn run(command: &str, origin: &str) -> Result<Secret, Error> {
     let words = shell_words::split(command).map_err(|e| {
         Error::usage(format!(
             "{origin} cannot be split into words ({e}): {command}"

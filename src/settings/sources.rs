@@ -17,13 +17,13 @@ use std::path::PathBuf;
 
 /// A value and the place it was written, for messages ("--endpoint", "region in profile 'otc'").
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sourced<T> {
-    pub value: T,
-    pub origin: String,
+pub(crate) struct Sourced<T> {
+    pub(crate) value: T,
+    pub(crate) origin: String,
 }
 
 impl<T> Sourced<T> {
-    pub fn new(value: T, origin: impl Into<String>) -> Sourced<T> {
+    pub(crate) fn new(value: T, origin: impl Into<String>) -> Sourced<T> {
         Sourced {
             value,
             origin: origin.into(),
@@ -32,20 +32,20 @@ impl<T> Sourced<T> {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Layer {
+pub(crate) struct Layer {
     /// "command-line flags", "profile 'otc' in ~/.config/ims-share/config.toml", "the environment"...
-    pub source: String,
-    pub cloud: Option<Sourced<Cloud>>,
+    pub(crate) source: String,
+    pub(crate) cloud: Option<Sourced<Cloud>>,
     /// The cloud this kind of source usually means (KooCLI and HW_* mean Huawei Cloud...).
-    pub implied_cloud: Option<Cloud>,
-    pub region: Option<Sourced<String>>,
-    pub project_id: Option<Sourced<String>>,
-    pub project_name: Option<Sourced<String>>,
-    pub ims_endpoint: Option<Sourced<String>>,
-    pub iam_endpoint: Option<Sourced<String>>,
-    pub ca_bundle: Option<Sourced<PathBuf>>,
-    pub mode: Option<Sourced<ModeKey>>,
-    pub creds: Vec<CredSpec>,
+    pub(crate) implied_cloud: Option<Cloud>,
+    pub(crate) region: Option<Sourced<String>>,
+    pub(crate) project_id: Option<Sourced<String>>,
+    pub(crate) project_name: Option<Sourced<String>>,
+    pub(crate) ims_endpoint: Option<Sourced<String>>,
+    pub(crate) iam_endpoint: Option<Sourced<String>>,
+    pub(crate) ca_bundle: Option<Sourced<PathBuf>>,
+    pub(crate) mode: Option<Sourced<ModeKey>>,
+    pub(crate) creds: Vec<CredSpec>,
 }
 
 fn value(v: &Option<String>, key: &str, source: &str) -> Option<Sourced<String>> {
@@ -77,7 +77,7 @@ fn secret_source(
 }
 
 /// A profile of our config file.
-pub fn profile_layer(p: &ProfileFile, source: &str) -> Result<Layer, Error> {
+pub(crate) fn profile_layer(p: &ProfileFile, source: &str) -> Result<Layer, Error> {
     let mut creds = Vec::new();
     let secret_key = secret_source(&p.secret_key, &p.secret_key_command, "secret_key", source)?;
     let security_token = secret_source(
@@ -139,7 +139,7 @@ fn env_secret(env: &Env, name: &str) -> Option<SecretSource> {
 }
 
 /// The environment: ours, the Huawei SDK's, Terraform's and OpenStack's variables.
-pub fn env_layer(env: &Env) -> Layer {
+pub(crate) fn env_layer(env: &Env) -> Layer {
     let mut creds = Vec::new();
     let mut implied_cloud = None;
     // The Huawei SDK's names first, then Terraform's; both are one kind (AK/SK).
@@ -205,7 +205,7 @@ pub fn env_layer(env: &Env) -> Layer {
 }
 
 /// The first layer that has a value.
-pub fn first<T: Clone>(
+pub(crate) fn first<T: Clone>(
     layers: &[&Layer],
     get: impl Fn(&Layer) -> &Option<Sourced<T>>,
 ) -> Option<Sourced<T>> {

@@ -1,5 +1,6 @@
 //! End-to-end tests: the real binary against the emulator on 127.0.0.1.
 
+mod architecture;
 mod bad_input;
 mod batch;
 mod common;

@@ -2,16 +2,17 @@
 //! chunk becomes a job whose id is recorded and printed the moment it exists, and a chunk the
 //! service refuses as a whole is halved until the images at fault stand alone.
 
-use super::Candidate;
 use super::ledger::ChangeLedger;
+use super::select::Candidate;
 use super::settle::wait_and_settle;
 use crate::api::ims;
 use crate::api::session::Session;
+use crate::commands::Report;
 use crate::commands::{Ledger, resume_line};
 use crate::domain::{Action, ImageId, JobId, Outcome};
 use crate::error::{Error, Exit, ServiceError};
 use crate::output::Output;
-use crate::report::{Document, ErrorInfo, Report};
+use crate::report::{Document, ErrorInfo};
 use crate::settings::ChangeTask;
 use crate::text::s;
 use std::collections::HashMap;

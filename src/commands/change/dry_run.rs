@@ -1,13 +1,14 @@
 //! `--dry-run`: the plan and the requests that would be sent, and nothing sent.
 
-use super::Candidate;
 use super::batch::plan_chunks;
 use super::ledger::ChangeLedger;
+use super::select::Candidate;
 use crate::api::session::Session;
 use crate::api::{glance, ims};
+use crate::commands::Report;
 use crate::domain::Action;
 use crate::error::Exit;
-use crate::report::{Document, DryRunDoc, PlanRow, PlannedRequest, Report};
+use crate::report::{Document, DryRunDoc, PlanRow, PlannedRequest};
 use crate::settings::{ChangeTask, Mode};
 use std::collections::HashSet;
 

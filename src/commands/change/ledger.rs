@@ -1,12 +1,13 @@
 //! Everything an accept or reject knows so far: each image's phase and outcome, and each job
 //! submitted. Shared with the Ctrl-C handler, which reports from it what the run had done.
 
-use super::Candidate;
+use super::select::Candidate;
+use crate::commands::Report;
 use crate::commands::{Ledger, resume_line};
 use crate::domain::{ImageId, JobId, Outcome};
 use crate::error::Exit;
 use crate::poll::{Jobs, Tracked};
-use crate::report::{ChangeDoc, ChangeRow, Document, ErrorInfo, JobRefRow, Report, code};
+use crate::report::{ChangeDoc, ChangeRow, Document, ErrorInfo, JobRefRow, code};
 use crate::sync::lock;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

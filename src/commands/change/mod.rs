@@ -9,23 +9,17 @@ mod select;
 mod settle;
 
 pub(crate) use ledger::ChangeLedger;
+use select::Candidate;
 
 use crate::api::session::Session;
+use crate::commands::Report;
 use crate::domain::{Action, ImageId, Outcome};
 use crate::error::Exit;
 use crate::output::Output;
-use crate::report::{ChangeDoc, Document, ErrorInfo, Report, code};
+use crate::report::{ChangeDoc, Document, ErrorInfo, code};
 use crate::settings::{ChangeTask, Mode, Selection};
 use crate::text::s;
 use std::collections::HashSet;
-
-/// An image to change, with what the listing told about it.
-#[derive(Debug, Clone)]
-pub(crate) struct Candidate {
-    pub(crate) id: ImageId,
-    pub(crate) name: Option<String>,
-    pub(crate) whole_image: bool,
-}
 
 pub(crate) fn run(
     session: &Session,

@@ -1,15 +1,16 @@
 //! Per-image mode: one `PUT /v2/images/{id}/members/{member}` per image, `--concurrency` at a
 //! time, the first alone until the credentials are proven.
 
-use super::Candidate;
 use super::ledger::ChangeLedger;
+use super::select::Candidate;
 use crate::api::glance;
 use crate::api::session::Session;
 use crate::commands::Ledger;
+use crate::commands::Report;
 use crate::domain::{Action, MemberStatus, Outcome};
 use crate::error::{Error, Exit};
 use crate::output::Output;
-use crate::report::{Document, ErrorInfo, Report, code};
+use crate::report::{Document, ErrorInfo, code};
 use crate::settings::ChangeTask;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;

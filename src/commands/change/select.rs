@@ -1,7 +1,6 @@
 //! Which images an accept or reject is about: the ids given, or every pending image shared
 //! with you (narrowed by owner and name), with what the listing tells about each.
 
-use super::Candidate;
 use crate::api::glance;
 use crate::api::session::Session;
 use crate::domain::{Action, ImageId, MemberStatus};
@@ -10,6 +9,14 @@ use crate::output::Output;
 use crate::settings::{ChangeTask, Selection};
 use crate::text::s;
 use std::collections::HashMap;
+
+/// An image to change, with what the listing told about it.
+#[derive(Debug, Clone)]
+pub(crate) struct Candidate {
+    pub(crate) id: ImageId,
+    pub(crate) name: Option<String>,
+    pub(crate) whole_image: bool,
+}
 
 /// The pending images shared with you, with their owners (images you own are left out).
 fn pending_images(
