@@ -68,11 +68,12 @@ impl ServiceError {
 
 impl fmt::Display for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} failed: HTTP {} {}: {}",
-            self.request, self.status, self.code, self.message
-        )?;
+        write!(f, "{} failed: HTTP {}", self.request, self.status)?;
+        // Without a service code, `code` only repeats the status.
+        if self.code != format!("HTTP {}", self.status) {
+            write!(f, " {}", self.code)?;
+        }
+        write!(f, ": {}", self.message)?;
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;
         }
@@ -110,6 +111,9 @@ pub(crate) enum Error {
     /// Another worker hit an authentication failure, so this request was not sent.
     #[error("not sent: stopped after an authentication failure")]
     Stopped,
+    /// The time given for the whole command (`--timeout` of a wait) ran out during a request.
+    #[error("{0}")]
+    TimedOut(String),
     /// Ctrl-C.
     #[error("interrupted")]
     Interrupted,
@@ -160,6 +164,7 @@ impl Error {
             Error::Service(_) => Exit::Failed,
             Error::Unavailable { .. } => Exit::Unavailable,
             Error::Interrupted => Exit::Interrupted,
+            Error::TimedOut(_) => Exit::TimedOut,
         }
     }
 
@@ -170,7 +175,7 @@ impl Error {
             | Error::Unavailable { hint, .. } => hint.clone(),
             Error::Auth(e) => e.hint.clone().or_else(|| Some(auth_hint(e))),
             Error::Service(e) => e.hint.clone(),
-            Error::Stopped | Error::Interrupted | Error::Internal(_) => None,
+            Error::Stopped | Error::Interrupted | Error::TimedOut(_) | Error::Internal(_) => None,
         }
     }
 
@@ -190,6 +195,7 @@ impl Error {
                 ErrorInfo::new(code::INTERRUPTED, "interrupted before it finished")
             }
             Error::Internal(e) => ErrorInfo::new(code::INTERNAL, format!("{e:#}")),
+            Error::TimedOut(message) => ErrorInfo::new(code::TIMED_OUT, message),
         }
     }
 }

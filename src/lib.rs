@@ -8,6 +8,7 @@
 pub(crate) mod api;
 pub mod app;
 pub(crate) mod auth;
+pub(crate) mod bounded;
 pub mod cli;
 pub(crate) mod commands;
 pub(crate) mod domain;

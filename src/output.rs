@@ -7,10 +7,14 @@
 use crate::error::Error;
 use crate::redact::Redactor;
 use crate::sync::lock;
+use crate::text::{cap, escape};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+/// The longest line written to stderr, in characters: a service's text is cut there.
+pub(crate) const MAX_LINE: usize = 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Format {
@@ -22,6 +26,7 @@ pub(crate) enum Format {
 /// What the terminal looks like; read once in `main`.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Terminal {
+    pub(crate) stdin: bool,
     pub(crate) stdout: bool,
     pub(crate) stderr: bool,
     pub(crate) width: Option<u16>,
@@ -76,8 +81,11 @@ impl Output {
         &self.config
     }
 
+    /// Every stderr line: secrets replaced, control characters written out (text from a
+    /// service can neither move the cursor nor forge a line), at most [`MAX_LINE`] characters.
     fn stderr_line(&self, line: &str) {
-        let line = self.redactor.text(line);
+        let redacted = self.redactor.text(line);
+        let line = cap(&escape(&redacted), MAX_LINE).into_owned();
         let spinner = lock(&self.spinner);
         match spinner.as_ref() {
             Some(pb) => pb.suspend(|| {
@@ -127,12 +135,18 @@ impl Output {
         }
     }
 
-    /// Writes the result. A closed pipe (`| head`) is not an error.
-    pub(crate) fn stdout(&self, text: &str) {
+    /// Writes the result. A closed pipe (`| head`) is not an error; any other failure (a full
+    /// disk) is.
+    pub(crate) fn stdout(&self, text: &str) -> Result<(), Error> {
         self.clear_spinner();
         let text = self.redactor.text(text);
         let mut out = std::io::stdout().lock();
-        let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+        match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::internal(
+                anyhow::Error::new(e).context("cannot write the result to standard output"),
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// Starts (or re-labels) the spinner, when progress is shown at all.

@@ -25,6 +25,8 @@ pub(crate) mod code {
     pub(crate) const NOT_IN_RESULTS: &str = "not_in_results";
     /// The member update answered another status than the one asked for.
     pub(crate) const UNEXPECTED_STATUS: &str = "unexpected_status";
+    /// The time given for the command ran out before the answer came.
+    pub const TIMED_OUT: &str = "timed_out";
     /// A failure of ims-share itself.
     pub(crate) const INTERNAL: &str = "internal";
 }

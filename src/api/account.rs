@@ -19,20 +19,6 @@ pub(crate) struct Account {
     pub(crate) access: Access,
 }
 
-impl Account {
-    /// Every endpoint the account names (IMS, IAM).
-    pub(crate) fn endpoints(&self) -> Vec<&Url> {
-        let mut list: Vec<&Url> = self.ims_endpoint.iter().collect();
-        if let ProjectRef::Named { iam, .. } = &self.project {
-            list.push(iam);
-        }
-        if let Access::Password { iam, .. } = &self.access {
-            list.push(iam);
-        }
-        list
-    }
-}
-
 /// Which project requests go to.
 #[derive(Debug, Clone)]
 pub(crate) enum ProjectRef {

@@ -4,6 +4,7 @@
 use crate::api::request::{Call, build};
 use crate::api::response::{self, Attempt, Reply, read_capped};
 use crate::api::retry::{backoff, exhausted};
+use crate::bounded;
 use crate::error::Error;
 use crate::redact::{Redactor, is_secret_header};
 use reqwest::blocking::Client;
@@ -12,7 +13,46 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// The largest CA bundle read (a system bundle is about 200 KiB).
+const MAX_CA_BUNDLE: u64 = 4 * 1024 * 1024;
+
 pub(crate) type TraceSink = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// The proxy environment, read once: `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`
+/// (or their lower-case forms). Applied per destination: loopback is never proxied.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Proxies {
+    pub(crate) https: Option<String>,
+    pub(crate) http: Option<String>,
+    pub(crate) all: Option<String>,
+    pub(crate) no_proxy: Option<String>,
+}
+
+impl Proxies {
+    /// The proxies for a client: each skips the user's `NO_PROXY` and every loopback address.
+    fn apply(
+        &self,
+        mut builder: reqwest::blocking::ClientBuilder,
+    ) -> Result<reqwest::blocking::ClientBuilder, Error> {
+        let exempt = format!(
+            "localhost,127.0.0.0/8,::1,[::1],{}",
+            self.no_proxy.as_deref().unwrap_or_default()
+        );
+        type MakeProxy = fn(&str) -> reqwest::Result<reqwest::Proxy>;
+        let rules: [(&Option<String>, MakeProxy, &str); 3] = [
+            (&self.https, |u| reqwest::Proxy::https(u), "HTTPS_PROXY"),
+            (&self.http, |u| reqwest::Proxy::http(u), "HTTP_PROXY"),
+            (&self.all, |u| reqwest::Proxy::all(u), "ALL_PROXY"),
+        ];
+        for (url, make, name) in rules {
+            let Some(url) = url else { continue };
+            let proxy = make(url)
+                .map_err(|e| Error::usage(format!("{name} is not a usable proxy URL ({e})")))?;
+            builder = builder.proxy(proxy.no_proxy(reqwest::NoProxy::from_string(&exempt)));
+        }
+        Ok(builder)
+    }
+}
 
 #[derive(Debug, Clone)]
 pub(crate) struct HttpConfig {
@@ -22,8 +62,9 @@ pub(crate) struct HttpConfig {
     pub(crate) retries: u32,
     pub(crate) ca_bundle: Option<PathBuf>,
     pub(crate) verbose: u8,
-    /// Never use a proxy (the sandbox, loopback endpoints).
+    /// Never use a proxy (the in-process sandbox).
     pub(crate) direct: bool,
+    pub(crate) proxies: Proxies,
 }
 
 pub(crate) struct Http {
@@ -48,11 +89,13 @@ impl Http {
             .user_agent(concat!("ims-share/", env!("CARGO_PKG_VERSION")))
             .pool_idle_timeout(Duration::from_secs(30))
             .tcp_nodelay(true);
-        if config.direct {
-            builder = builder.no_proxy();
+        // reqwest's own reading of the environment is off: the proxies apply per destination.
+        builder = builder.no_proxy();
+        if !config.direct {
+            builder = config.proxies.apply(builder)?;
         }
         if let Some(path) = &config.ca_bundle {
-            let pem = std::fs::read(path).map_err(|e| {
+            let pem = bounded::read_file(path, MAX_CA_BUNDLE).map_err(|e| {
                 Error::usage(format!("cannot read the CA bundle {}: {e}", path.display()))
             })?;
             let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
@@ -98,11 +141,22 @@ impl Http {
         let what = call.what();
         let mut tried: Vec<String> = Vec::new();
         let mut attempt = 0u32;
+        let out_of_time =
+            || Error::TimedOut(format!("{what}: no answer before the time given ran out"));
         loop {
             if crate::interrupt::is_set() {
                 return Err(Error::Interrupted);
             }
-            let (failure, retry_after) = match self.attempt(call, &what) {
+            // Each attempt gets --request-timeout, and never more than what is left before
+            // the call's deadline.
+            let timeout = match call.deadline {
+                None => self.config.request_timeout,
+                Some(d) => match d.checked_duration_since(Instant::now()) {
+                    Some(left) if !left.is_zero() => left.min(self.config.request_timeout),
+                    _ => return Err(out_of_time()),
+                },
+            };
+            let (failure, retry_after) = match self.attempt(call, &what, timeout) {
                 Ok(reply) => return Ok(reply),
                 Err(Attempt::Final(e)) => return Err(*e),
                 Err(Attempt::Transient {
@@ -118,6 +172,9 @@ impl Http {
                 return Err(exhausted(&what, &tried, failure));
             }
             let delay = backoff(attempt, retry_after, fastrand::f64());
+            if call.deadline.is_some_and(|d| Instant::now() + delay >= d) {
+                return Err(out_of_time());
+            }
             self.trace(|| {
                 format!(
                     "retrying {what} in {} (attempt {} of {})",
@@ -133,8 +190,9 @@ impl Http {
         }
     }
 
-    fn attempt(&self, call: &Call<'_>, what: &str) -> Result<Reply, Attempt> {
-        let request = build(&self.client, call).map_err(|e| Attempt::Final(Box::new(e)))?;
+    fn attempt(&self, call: &Call<'_>, what: &str, timeout: Duration) -> Result<Reply, Attempt> {
+        let request =
+            build(&self.client, call, timeout).map_err(|e| Attempt::Final(Box::new(e)))?;
         let url = request.url().to_string();
         let method = call.method.as_str();
         self.trace(|| format!("> {method} {url}"));
@@ -148,8 +206,7 @@ impl Http {
         let response = match self.client.execute(request) {
             Ok(r) => r,
             Err(e) => {
-                let (summary, failure) =
-                    response::transport_failure(&e, what, self.config.request_timeout);
+                let (summary, failure) = response::transport_failure(&e, what, timeout);
                 self.trace(|| {
                     format!(
                         "< {method} {url}: {summary} after {} ms",
@@ -161,7 +218,7 @@ impl Http {
         };
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = read_capped(response, what);
+        let body = read_capped(response, what, timeout);
         self.trace(|| {
             format!(
                 "< {status} {method} {url} {} ms{}",

@@ -8,8 +8,10 @@ use crate::api::iam;
 use crate::api::request::Credential;
 use crate::auth::cache::Cache;
 use crate::auth::token::IssuedToken;
+use crate::domain::valid_project_id;
 use crate::error::Error;
 use reqwest::Url;
+use std::time::SystemTime;
 
 /// The id of the project named `name`, asked of IAM with the request credentials.
 /// `who` names the credentials in the cache key (an access key, or a hash of the token).
@@ -22,14 +24,15 @@ pub(super) fn discover_project(
     cache: Option<&Cache>,
 ) -> Result<String, Error> {
     let key = [iam.as_str(), who, name];
-    if let Some(id) = cache.and_then(|c| c.load_project(&key)) {
+    if let Some(id) = cache.and_then(|c| c.load_project(&key, SystemTime::now())) {
         return Ok(id);
     }
     let found = iam::projects_named(http, iam, credential, name)?;
     match found.as_slice() {
         [one] => {
+            checked_project_id(&one.id, iam)?;
             if let Some(c) = cache {
-                let _ = c.store_project(&key, &one.id);
+                let _ = c.store_project(&key, &one.id, SystemTime::now());
             }
             Ok(one.id.clone())
         }
@@ -49,6 +52,19 @@ pub(super) fn discover_project(
             ),
             "choose one with project_id in the profile or --project-id",
         )),
+    }
+}
+
+/// A project id from IAM goes into URLs and headers: it must look like one, as a project id
+/// the user gives must.
+pub(super) fn checked_project_id<'a>(id: &'a str, iam: &Url) -> Result<&'a str, Error> {
+    if valid_project_id(id) {
+        Ok(id)
+    } else {
+        Err(Error::unavailable(format!(
+            "IAM at {iam} answered an invalid project id '{}': not used",
+            id.escape_debug()
+        )))
     }
 }
 

@@ -40,6 +40,7 @@ pub(crate) fn update_member(
         path: &path,
         query: &[],
         body: Some(&body),
+        deadline: None,
     })?;
     Ok(Member::from_value(&reply.json()))
 }
@@ -51,6 +52,7 @@ pub(crate) fn member(session: &Session, image: &ImageId, member: &str) -> Result
         path: &path,
         query: &[],
         body: None,
+        deadline: None,
     })?;
     Ok(Member::from_value(&reply.json()))
 }
@@ -80,13 +82,27 @@ pub(crate) fn list_page(
         path: "/v2/images",
         query: &query,
         body: None,
+        deadline: None,
     })?;
-    Ok(ImagePage::from_slice(&reply.body))
+    ImagePage::from_slice(&reply.body).map_err(|e| {
+        Error::unavailable(format!(
+            "GET /v2/images answered HTTP {} with a page that does not read ({e})",
+            reply.status
+        ))
+    })
 }
+
+/// The most images one listing reads: a service that keeps sending `next` links (a broken or
+/// hostile one) is stopped there. Far beyond any account: images are shared one project at a
+/// time.
+pub(crate) const MAX_LISTED: usize = 50_000;
+/// The most pages one listing reads, whatever their size.
+pub(crate) const MAX_PAGES: usize = 500;
 
 /// Every page of one member status, handed to `on_page` as it arrives. Stops on an empty
 /// page, a page without `next`, or a marker seen before (a full page carries `next` even when
-/// nothing follows, and a broken server must not keep us looping).
+/// nothing follows, and a broken server must not keep us looping); past [`MAX_PAGES`] pages
+/// or [`MAX_LISTED`] images it is an error.
 pub(crate) fn list_all(
     session: &Session,
     status: MemberStatus,
@@ -94,8 +110,16 @@ pub(crate) fn list_all(
 ) -> Result<(), Error> {
     let mut seen = std::collections::HashSet::new();
     let mut marker: Option<String> = None;
+    let (mut pages, mut images) = (0usize, 0usize);
     loop {
+        if pages >= MAX_PAGES || images >= MAX_LISTED {
+            return Err(Error::unavailable(format!(
+                "the listing of {status} images did not end after {pages} pages and {images} images: the service keeps sending more; stopped"
+            )));
+        }
         let page = list_page(session, status, marker.as_deref())?;
+        pages += 1;
+        images += page.images.len();
         let next = page.next.as_deref().and_then(marker_of);
         let empty = page.images.is_empty();
         on_page(page);

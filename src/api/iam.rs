@@ -76,6 +76,7 @@ pub(crate) fn login(
             body: Some(&body),
             project_id: None,
             credential: Credential::None,
+            deadline: None,
         })
         .map_err(|e| match e {
             Error::Auth(mut se) => {
@@ -152,6 +153,7 @@ pub(crate) fn projects_named(
         body: None,
         project_id: None,
         credential,
+        deadline: None,
     })?;
     Ok(reply
         .json()

@@ -47,6 +47,7 @@ pub(crate) fn submit(
         path: MEMBERS_PATH,
         query: &[],
         body: Some(&body),
+        deadline: None,
     })?;
     text(&reply.json(), "job_id")
         .and_then(|id| JobId::parse(&id))
@@ -59,13 +60,19 @@ pub(crate) fn submit(
         })
 }
 
-pub(crate) fn job(session: &Session, job: &JobId) -> Result<Job, Error> {
+/// The job's state; the request ends by `deadline` at the latest (the end of a wait).
+pub(crate) fn job(
+    session: &Session,
+    job: &JobId,
+    deadline: Option<std::time::Instant>,
+) -> Result<Job, Error> {
     let path = job_path(session.project_id(), job);
     let reply = session.send(Request {
         method: Method::Get,
         path: &path,
         query: &[],
         body: None,
+        deadline,
     })?;
     let body = reply.json();
     if !body.is_object() {

@@ -8,7 +8,7 @@ use crate::secret::Secret;
 use reqwest::Url;
 use reqwest::blocking::Client;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Method {
@@ -50,6 +50,9 @@ pub(crate) struct Call<'a> {
     pub(crate) body: Option<&'a [u8]>,
     pub(crate) project_id: Option<&'a str>,
     pub(crate) credential: Credential<'a>,
+    /// A point in time the whole call (every attempt, body included) must end by, besides
+    /// `--request-timeout` per attempt: the end of a `wait`.
+    pub(crate) deadline: Option<Instant>,
 }
 
 impl Call<'_> {
@@ -77,7 +80,13 @@ pub(crate) fn join_path(base: &Url, path: &str) -> String {
     format!("{}{}", base.path().trim_end_matches('/'), path)
 }
 
-pub(super) fn build(client: &Client, call: &Call<'_>) -> Result<reqwest::blocking::Request, Error> {
+/// The signed request; `timeout` bounds all of it, from connecting to the body's last byte
+/// (reqwest's per-request time-out is a total one, unlike the client's).
+pub(super) fn build(
+    client: &Client,
+    call: &Call<'_>,
+    timeout: Duration,
+) -> Result<reqwest::blocking::Request, Error> {
     let path = join_path(call.base, call.path);
     let query = signer::canonical_query(call.query);
     let mut url = call.base.clone();
@@ -144,7 +153,10 @@ pub(super) fn build(client: &Client, call: &Call<'_>) -> Result<reqwest::blockin
         }
         headers.insert(name, value);
     }
-    let mut request = client.request(method, url).headers(headers);
+    let mut request = client
+        .request(method, url)
+        .headers(headers)
+        .timeout(timeout);
     if let Some(body) = call.body {
         request = request.body(body.to_vec());
     }

@@ -7,10 +7,20 @@ use crate::api::retry::{Disposition, disposition, parse_retry_after};
 use crate::auth::signer;
 use crate::error::{Error, ServiceError};
 use crate::secret::Secret;
+use crate::text::cap;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 use std::io::Read;
 use std::time::{Duration, SystemTime};
+
+/// The most characters of an error code, a request id or a `Location` kept: a service's
+/// messages stay readable whatever it sends (the message itself is capped in `error_body`).
+const MAX_CODE: usize = 100;
+
+/// A duration for a message, to the millisecond.
+fn human(d: Duration) -> humantime::FormattedDuration {
+    humantime::format_duration(Duration::from_millis(d.as_millis() as u64))
+}
 
 /// Responses larger than this are refused rather than buffered.
 pub(crate) const MAX_BODY: u64 = 16 * 1024 * 1024;
@@ -66,9 +76,12 @@ pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
     header(headers, "x-request-id").or_else(|| header(headers, "x-openstack-request-id"))
 }
 
+/// The body, at most [`MAX_BODY`] bytes, read before the request's `timeout` (which covers the
+/// whole request: a body trickled one byte at a time cannot hold it open).
 pub(crate) fn read_capped(
     response: reqwest::blocking::Response,
     what: &str,
+    timeout: Duration,
 ) -> Result<Vec<u8>, Attempt> {
     let too_large = || {
         Attempt::transient(
@@ -85,9 +98,20 @@ pub(crate) fn read_capped(
     let mut body = Vec::new();
     let mut limited = response.take(MAX_BODY + 1);
     limited.read_to_end(&mut body).map_err(|e| {
+        let timed_out = e.kind() == std::io::ErrorKind::TimedOut
+            || e.get_ref()
+                .and_then(|inner| inner.downcast_ref::<reqwest::Error>())
+                .is_some_and(reqwest::Error::is_timeout);
         Attempt::transient(
             what,
-            format!("connection lost while reading the response ({e})"),
+            if timed_out {
+                format!(
+                    "the response did not arrive in full within {} (--request-timeout)",
+                    human(timeout)
+                )
+            } else {
+                format!("connection lost while reading the response ({e})")
+            },
         )
     })?;
     if body.len() as u64 > MAX_BODY {
@@ -108,7 +132,9 @@ pub(crate) fn classify(
         return success(status, body, request_id, headers, what);
     }
     if (300..400).contains(&status) {
-        let location = header(headers, "location").unwrap_or_else(|| "(no Location)".into());
+        let location = header(headers, "location")
+            .map(|l| cap(&l, MAX_CODE * 2).into_owned())
+            .unwrap_or_else(|| "(no Location)".into());
         return Err(Attempt::Final(Box::new(Error::Unavailable {
             message: format!(
                 "{what}: the service answered HTTP {status}, a redirect to {location}"
@@ -122,14 +148,17 @@ pub(crate) fn classify(
     let parsed = error_body::parse(&body);
     let code = parsed
         .code
-        .clone()
+        .as_deref()
+        .map(|c| cap(c, MAX_CODE).into_owned())
         .unwrap_or_else(|| format!("HTTP {status}"));
     let err = ServiceError {
         request: what.to_string(),
         status,
         code: code.clone(),
         message: parsed.message,
-        request_id: request_id.or(parsed.request_id),
+        request_id: request_id
+            .or(parsed.request_id)
+            .map(|id| cap(&id, MAX_CODE).into_owned()),
         hint: clock_skew_hint(status, headers, SystemTime::now()),
     };
     match disposition(status, parsed.code.as_deref()) {
@@ -163,9 +192,11 @@ fn success(
     headers: &HeaderMap,
     what: &str,
 ) -> Result<Reply, Attempt> {
-    // Checked without building a value: callers read the parts they need.
+    // Checked without building a value (callers read the parts they need), but all of it:
+    // every string valid UTF-8 with no lone surrogate, nesting within serde_json's limit. An
+    // answer that does not read is a fault to retry, never an empty page.
     if !body.iter().all(u8::is_ascii_whitespace)
-        && let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(&body)
+        && let Err(e) = serde_json::from_slice::<Valid>(&body)
     {
         return Err(Attempt::transient(
             what,
@@ -182,6 +213,52 @@ fn success(
 
 /// A request that got no answer. A certificate the client does not trust is final: trying
 /// again will not make it trusted. Found by the type of the cause, not by its wording.
+/// A JSON document read to its end and thrown away: unlike `IgnoredAny`, which serde_json lets
+/// skip strings unchecked, it asks for every string, so bad UTF-8 and lone surrogates fail.
+struct Valid;
+
+impl<'de> serde::Deserialize<'de> for Valid {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Valid, D::Error> {
+        d.deserialize_any(ValidVisitor)
+    }
+}
+
+struct ValidVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ValidVisitor {
+    type Value = Valid;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Valid, E> {
+        Ok(Valid)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Valid, E> {
+        Ok(Valid)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Valid, E> {
+        Ok(Valid)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Valid, E> {
+        Ok(Valid)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Valid, E> {
+        Ok(Valid)
+    }
+    fn visit_unit<E>(self) -> Result<Valid, E> {
+        Ok(Valid)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Valid, A::Error> {
+        while seq.next_element::<Valid>()?.is_some() {}
+        Ok(Valid)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Valid, A::Error> {
+        while map.next_entry::<Valid, Valid>()?.is_some() {}
+        Ok(Valid)
+    }
+}
+
 /// Returns the one-line summary (for the trace) with the classified failure.
 pub(crate) fn transport_failure(
     e: &reqwest::Error,
@@ -233,10 +310,7 @@ fn is_certificate_problem(e: &rustls::Error) -> bool {
 
 fn transport_summary(e: &reqwest::Error, timeout: Duration) -> String {
     if e.is_timeout() {
-        return format!(
-            "no response within {} (--request-timeout)",
-            humantime::format_duration(timeout)
-        );
+        return format!("no response within {} (--request-timeout)", human(timeout));
     }
     let mut chain = Vec::new();
     let mut source: Option<&dyn std::error::Error> = std::error::Error::source(e);
@@ -284,6 +358,19 @@ mod tests {
         assert_eq!(clock_skew_hint(403, &headers, now), None);
         headers.insert("date", "Mon, 23 Nov 2026 10:01:00 GMT".parse().unwrap());
         assert_eq!(clock_skew_hint(401, &headers, now), None);
+    }
+
+    #[test]
+    fn answers_that_do_not_read_are_faults() {
+        let ok =
+            |body: &[u8]| success(200, body.to_vec(), None, &HeaderMap::new(), "GET x").is_ok();
+        assert!(ok(br#"{"images":[{"name":"a\u00e9"}],"next":null}"#));
+        assert!(ok(b""));
+        assert!(!ok(b"{\"images\":[{\"name\":\"\xff\"}]}"), "invalid UTF-8");
+        assert!(!ok(br#"{"images":[{"name":"\ud800"}]}"#), "lone surrogate");
+        let deep = format!("{{\"images\":{}{}}}", "[".repeat(3000), "]".repeat(3000));
+        assert!(!ok(deep.as_bytes()), "nesting past the limit");
+        assert!(!ok(b"{\"images\": [1, 2"), "cut short");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use crate::api::account::{Access, Account, ProjectRef};
 use crate::api::client::Http;
-use crate::api::discover::{discover_project, resolve_endpoint};
+use crate::api::discover::{checked_project_id, discover_project, resolve_endpoint};
 use crate::api::login::PasswordLogin;
 use crate::api::request::{Call, Credential, Method};
 use crate::api::response::Reply;
@@ -17,6 +17,7 @@ use crate::error::Error;
 use crate::secret::Secret;
 use reqwest::Url;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 
 pub(super) enum Auth {
     AkSk {
@@ -57,6 +58,8 @@ pub(crate) struct Request<'a> {
     pub(crate) path: &'a str,
     pub(crate) query: &'a [(String, String)],
     pub(crate) body: Option<&'a [u8]>,
+    /// When the whole request must be over (see [`Call::deadline`]).
+    pub(crate) deadline: Option<Instant>,
 }
 
 pub(crate) struct Session {
@@ -124,7 +127,7 @@ impl Session {
                 )?;
                 let project_id = match (&account.project, &issued.project_id) {
                     (ProjectRef::Id(id), _) => id.clone(),
-                    (_, Some(id)) => id.clone(),
+                    (_, Some(id)) => checked_project_id(id, iam)?.to_string(),
                     (_, None) => {
                         return Err(Error::unavailable(format!(
                             "IAM at {iam} issued a token without a project id"
@@ -194,6 +197,7 @@ impl Session {
                 body: req.body,
                 project_id: Some(&self.project_id),
                 credential,
+                deadline: req.deadline,
             })
         })
     }

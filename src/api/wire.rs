@@ -173,13 +173,12 @@ impl ImagePage {
     /// Reads a listing page straight from its bytes: the hot path of `status` (a page is a
     /// hundred images or more), without building a JSON value first. As lenient as
     /// [`ImagePage::from_value`]: fields of unexpected types are absent, never an error.
-    pub(crate) fn from_slice(body: &[u8]) -> ImagePage {
+    /// A body that is not JSON at all is an error, never an empty page.
+    pub(crate) fn from_slice(body: &[u8]) -> Result<ImagePage, serde_json::Error> {
         let mut de = serde_json::Deserializer::from_slice(body);
         match lenient::Object::<lenient::Page>::deserialize(&mut de).map(|p| p.0) {
-            Ok(page) => page.into(),
-            Err(_) => serde_json::from_slice::<Value>(body)
-                .map(|v| ImagePage::from_value(&v))
-                .unwrap_or_default(),
+            Ok(page) => Ok(page.into()),
+            Err(_) => serde_json::from_slice::<Value>(body).map(|v| ImagePage::from_value(&v)),
         }
     }
 

@@ -2,7 +2,6 @@
 //! and the login; for `--sandbox`, the emulator started in this process first.
 
 use crate::api::client::{Http, HttpConfig, TraceSink};
-use crate::api::endpoint::is_loopback;
 use crate::api::session::Session;
 use crate::auth::cache::Cache;
 use crate::error::Error;
@@ -37,6 +36,7 @@ fn http(
         ca_bundle,
         verbose: settings.output.verbose,
         direct,
+        proxies: settings.net.proxies.clone(),
     };
     Http::new(config, trace, out.redactor())
 }
@@ -84,9 +84,12 @@ pub(super) fn connect(
             })
         }
         Target::Cloud(t) => {
-            let direct = t.account.endpoints().into_iter().any(is_loopback);
-            let http = http(settings, out, t.ca_bundle.clone(), direct)?;
-            let session = Session::connect(&t.account, http, Cache::user_default())?;
+            let http = http(settings, out, t.ca_bundle.clone(), false)?;
+            let say: crate::auth::cache::Say = {
+                let out = out.clone();
+                Arc::new(move |line: &str| out.trace(line))
+            };
+            let session = Session::connect(&t.account, http, Cache::user_default(say))?;
             Ok(Connection {
                 session,
                 #[cfg(feature = "sandbox")]

@@ -6,7 +6,7 @@ mod watch;
 
 use crate::cli::Cli;
 use crate::commands::Report;
-use crate::error::Error;
+use crate::error::{Error, Exit};
 use crate::output::{Output, OutputConfig, Terminal};
 use crate::redact::Redactor;
 use crate::render::{self, Style};
@@ -53,6 +53,7 @@ pub fn main() -> i32 {
 fn detect_terminal() -> Terminal {
     let stdout = std::io::stdout().is_terminal();
     Terminal {
+        stdin: std::io::stdin().is_terminal(),
         stdout,
         stderr: std::io::stderr().is_terminal(),
         width: if stdout {
@@ -67,21 +68,32 @@ fn run(settings: &Settings, out: &Arc<Output>) -> Result<Report, Error> {
     match &settings.plan {
         #[cfg(feature = "sandbox")]
         Plan::Serve(task) => crate::commands::serve::serve(task, out).map(Report::exit_only),
-        Plan::Run { target, task } => {
-            let connection = connect::connect(settings, target, out)?;
-            Ok(watch::run_task(
-                Arc::new(connection.session),
-                out.clone(),
-                task.clone(),
-            ))
-        }
+        Plan::Run { target, task } => Ok(watch::run_task(
+            settings.clone(),
+            target.clone(),
+            task.clone(),
+            out.clone(),
+        )),
     }
 }
 
-/// Prints the report: the error (with what was done before it) or the document, then the
-/// summary and the notes; returns the exit code.
+/// Prints the report: the document (except on exits 2, 3 and 5, which leave stdout empty), the
+/// error with what was done before it, then the summary and the notes; returns the exit code.
 fn finish(out: &Output, report: Report) -> i32 {
     out.clear_spinner();
+    let mut exit = report.exit;
+    let document_shown = !matches!(exit, Exit::Usage | Exit::Auth | Exit::Unavailable);
+    if let Some(doc) = report.doc.as_ref().filter(|_| document_shown) {
+        let config = out.config();
+        let style = Style {
+            color: config.color,
+            width: config.terminal.width,
+        };
+        if let Err(e) = out.stdout(&render::render(doc, config.format, style)) {
+            out.error(&e);
+            exit = exit.worst(e.exit());
+        }
+    }
     if let Some(e) = &report.error {
         out.error(e);
         if let Some(Document::Change(doc)) = &report.doc {
@@ -101,13 +113,6 @@ fn finish(out: &Output, report: Report) -> i32 {
                 not_sent
             ));
         }
-    } else if let Some(doc) = &report.doc {
-        let config = out.config();
-        let style = Style {
-            color: config.color,
-            width: config.terminal.width,
-        };
-        out.stdout(&render::render(doc, config.format, style));
     }
     if let Some(summary) = &report.summary {
         out.note(summary);
@@ -115,5 +120,5 @@ fn finish(out: &Output, report: Report) -> i32 {
     for note in &report.notes {
         out.notice(note);
     }
-    report.exit.code()
+    exit.code()
 }

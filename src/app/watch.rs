@@ -1,54 +1,46 @@
 //! Runs the command in a worker thread while the main thread watches for Ctrl-C; on an
 //! interrupt (or a bug that kills the worker) the command's ledger reports what it had done.
 
-use crate::api::session::Session;
+use super::connect::connect;
+use crate::commands::Ledger;
 use crate::commands::Report;
 use crate::commands::change::{self, ChangeLedger};
+use crate::commands::status::{self, StatusLedger};
 use crate::commands::wait::{self, WaitLedger};
-use crate::commands::{Ledger, status};
 use crate::error::Exit;
 use crate::output::Output;
-use crate::settings::Task;
+use crate::settings::{Settings, Target, Task};
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
-/// The ledger of commands that submit nothing: an interrupt leaves nothing to report.
-struct Nothing;
-
-impl Ledger for Nothing {
-    fn so_far(&self) -> Report {
-        let mut report = Report::exit_only(Exit::Interrupted);
-        report.notes.push("interrupted".into());
-        report
-    }
-}
-
 type Work = Box<dyn FnOnce() -> Report + Send>;
 
-pub(super) fn run_task(session: Arc<Session>, out: Arc<Output>, task: Task) -> Report {
-    let (ledger, work): (Arc<dyn Ledger>, Work) = match task {
-        Task::Change(t) => {
-            let ledger = Arc::new(ChangeLedger::default());
-            let l = ledger.clone();
-            (
-                ledger,
-                Box::new(move || change::run(&session, &out, &t, &l)),
-            )
-        }
-        Task::Wait(t) => {
-            let ledger = Arc::new(WaitLedger::default());
-            let l = ledger.clone();
-            (ledger, Box::new(move || wait::run(&session, &out, &t, &l)))
-        }
-        Task::StatusImages { statuses } => (
-            Arc::new(Nothing),
-            Box::new(move || status::list(&session, &out, &statuses)),
-        ),
-        Task::StatusMembers { ids } => (
-            Arc::new(Nothing),
-            Box::new(move || status::members(&session, &ids)),
-        ),
+/// Connects and runs the task in a worker, so that Ctrl-C is honoured at every stage, the
+/// login and the project lookup included.
+pub(super) fn run_task(settings: Settings, target: Target, task: Task, out: Arc<Output>) -> Report {
+    let change_ledger = Arc::new(ChangeLedger::default());
+    let wait_ledger = Arc::new(WaitLedger::default());
+    let status_ledger = Arc::new(StatusLedger::default());
+    let ledger: Arc<dyn Ledger> = match &task {
+        Task::Change(_) => change_ledger.clone(),
+        Task::Wait(_) => wait_ledger.clone(),
+        Task::StatusImages { .. } | Task::StatusMembers { .. } => status_ledger.clone(),
     };
+    let work: Work = Box::new(move || {
+        let connection = match connect(&settings, &target, &out) {
+            Ok(c) => c,
+            Err(e) => return Report::failed(e),
+        };
+        let session = &connection.session;
+        match &task {
+            Task::Change(t) => change::run(session, &out, t, &change_ledger),
+            Task::Wait(t) => wait::run(session, &out, t, &wait_ledger),
+            Task::StatusImages { statuses } => {
+                status::list(session, &out, statuses, &status_ledger)
+            }
+            Task::StatusMembers { ids } => status::members(session, ids, &status_ledger),
+        }
+    });
     watch(ledger, work)
 }
 

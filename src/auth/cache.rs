@@ -2,23 +2,45 @@
 //!
 //! One file per key (IAM endpoint, domain, user, project scope) under the user's cache
 //! directory, named by a hash of the key. Files are created 0600 in a 0700 directory and
-//! replaced atomically; a token is reused until five minutes before it expires.
+//! replaced atomically; a token is reused until five minutes before it expires, a project id
+//! for a day.
+//!
+//! Nothing in it is trusted blindly: a directory that is a symbolic link, belongs to someone
+//! else or that others could write to is not read (another user may have planted a token or a
+//! project id there), and neither is a file that is not the user's own, private, regular file.
 
 use crate::auth::signer::sha256_hex;
 use crate::auth::token::{CatalogEndpoint, IssuedToken};
+use crate::auth::trust;
+use crate::bounded;
+use crate::domain::valid_project_id;
 use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// The largest cache entry read.
+const MAX_ENTRY: u64 = 256 * 1024;
 
 /// Tokens this close to expiry are not reused.
 pub(crate) const EXPIRY_MARGIN: Duration = Duration::from_secs(300);
 
-#[derive(Debug, Clone)]
+/// Where the cache says why it ignores something (the `-v` trace).
+pub(crate) type Say = Arc<dyn Fn(&str) + Send + Sync>;
+
+#[derive(Clone)]
 pub(crate) struct Cache {
     dir: PathBuf,
+    /// What the check of the directory found: whether it may be read, and written.
+    trust: trust::Dir,
+    say: Say,
 }
+
+/// A cached project id is looked up again after this long (projects are rarely recreated,
+/// but a stale id must not live for ever).
+pub(crate) const PROJECT_TTL: Duration = Duration::from_secs(24 * 3600);
 
 #[derive(Serialize, Deserialize)]
 struct TokenFile {
@@ -32,19 +54,39 @@ struct TokenFile {
 #[derive(Serialize, Deserialize)]
 struct ProjectFile {
     project_id: String,
+    /// Unix seconds; entries written before this field existed have none and are not used.
+    #[serde(default)]
+    stored_at: Option<u64>,
 }
 
 impl Cache {
     /// `<cache dir>/ims-share`, or `None` when the platform has no cache directory.
-    pub(crate) fn user_default() -> Option<Cache> {
-        dirs::cache_dir().map(|d| Cache {
-            dir: d.join("ims-share"),
-        })
+    pub(crate) fn user_default(say: Say) -> Option<Cache> {
+        dirs::cache_dir().map(|d| Cache::at(d.join("ims-share"), say))
     }
 
-    #[cfg(test)]
-    pub(crate) fn at(dir: impl Into<PathBuf>) -> Cache {
-        Cache { dir: dir.into() }
+    /// The cache in `dir`, checked once: an existing directory of the user's own is made
+    /// private (0700); one that is a link, someone else's, or was writable by others is not
+    /// read from this run.
+    pub(crate) fn at(dir: impl Into<PathBuf>, say: Say) -> Cache {
+        let dir = dir.into();
+        let trust = trust::directory(&dir);
+        if let trust::Dir::Tightened(why) | trust::Dir::Refused(why) = &trust {
+            say(&format!("cache: not reading {}: {why}", dir.display()));
+        }
+        Cache { dir, trust, say }
+    }
+
+    /// Reads one entry, if the directory and the file can be trusted.
+    fn read(&self, path: &Path) -> Option<String> {
+        if self.trust != trust::Dir::Trusted {
+            return None;
+        }
+        if let Err(why) = trust::file(path) {
+            (self.say)(&format!("cache: ignoring {}: {why}", path.display()));
+            return None;
+        }
+        bounded::read_text(path, MAX_ENTRY).ok()
     }
 
     fn path(&self, kind: &str, key: &[&str]) -> PathBuf {
@@ -58,7 +100,7 @@ impl Cache {
     }
 
     pub(crate) fn load_token(&self, key: &[&str], now: SystemTime) -> Option<IssuedToken> {
-        let text = std::fs::read_to_string(self.path("token", key)).ok()?;
+        let text = self.read(&self.path("token", key))?;
         let file: TokenFile = serde_json::from_str(&text).ok()?;
         let expires_at = file
             .expires_at
@@ -94,21 +136,32 @@ impl Cache {
         let _ = std::fs::remove_file(self.path("token", key));
     }
 
-    pub(crate) fn load_project(&self, key: &[&str]) -> Option<String> {
-        let text = std::fs::read_to_string(self.path("project", key)).ok()?;
-        serde_json::from_str::<ProjectFile>(&text)
-            .ok()
-            .map(|f| f.project_id)
+    /// A project id stored less than [`PROJECT_TTL`] ago, if it still looks like one.
+    pub(crate) fn load_project(&self, key: &[&str], now: SystemTime) -> Option<String> {
+        let text = self.read(&self.path("project", key))?;
+        let file = serde_json::from_str::<ProjectFile>(&text).ok()?;
+        let stored = UNIX_EPOCH + Duration::from_secs(file.stored_at?);
+        let age = now.duration_since(stored).ok()?;
+        (age < PROJECT_TTL && valid_project_id(&file.project_id)).then_some(file.project_id)
     }
 
-    pub(crate) fn store_project(&self, key: &[&str], project_id: &str) -> std::io::Result<()> {
+    pub(crate) fn store_project(
+        &self,
+        key: &[&str],
+        project_id: &str,
+        now: SystemTime,
+    ) -> std::io::Result<()> {
         let file = ProjectFile {
             project_id: project_id.to_string(),
+            stored_at: now.duration_since(UNIX_EPOCH).ok().map(|d| d.as_secs()),
         };
         self.write(&self.path("project", key), &serde_json::to_vec(&file)?)
     }
 
     fn write(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        if let trust::Dir::Refused(why) = &self.trust {
+            return Err(std::io::Error::other(why.clone()));
+        }
         create_private_dir(&self.dir)?;
         // tempfile creates the file 0600; rename makes the replacement atomic.
         let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
@@ -138,6 +191,10 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
+    fn quiet() -> Say {
+        Arc::new(|_: &str| {})
+    }
+
     fn token(expires_in: Duration) -> IssuedToken {
         IssuedToken {
             token: Secret::new("tok-123"),
@@ -150,7 +207,7 @@ mod tests {
     #[test]
     fn tokens_round_trip_until_near_expiry() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = Cache::at(dir.path().join("c"));
+        let cache = Cache::at(dir.path().join("c"), quiet());
         let key = ["https://iam", "dom", "user", "eu-de"];
         cache
             .store_token(&key, &token(Duration::from_secs(3600)))
@@ -173,7 +230,7 @@ mod tests {
     fn files_are_private() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
-        let cache = Cache::at(dir.path().join("c"));
+        let cache = Cache::at(dir.path().join("c"), quiet());
         let key = ["k"];
         cache
             .store_token(&key, &token(Duration::from_secs(3600)))
@@ -193,12 +250,21 @@ mod tests {
     #[test]
     fn projects_round_trip() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = Cache::at(dir.path());
-        cache.store_project(&["iam", "AK", "eu-de"], "p9").unwrap();
+        let cache = Cache::at(dir.path().join("c"), quiet());
+        let now = SystemTime::now();
+        cache
+            .store_project(&["iam", "AK", "eu-de"], "p9", now)
+            .unwrap();
         assert_eq!(
-            cache.load_project(&["iam", "AK", "eu-de"]).as_deref(),
+            cache.load_project(&["iam", "AK", "eu-de"], now).as_deref(),
             Some("p9")
         );
-        assert_eq!(cache.load_project(&["iam", "AK", "eu-nl"]), None);
+        assert_eq!(cache.load_project(&["iam", "AK", "eu-nl"], now), None);
+        let tomorrow = now + PROJECT_TTL + Duration::from_secs(1);
+        assert_eq!(
+            cache.load_project(&["iam", "AK", "eu-de"], tomorrow),
+            None,
+            "a cached project id expires"
+        );
     }
 }

@@ -83,7 +83,8 @@ pub(crate) fn serve(task: &ServeTask, out: &Output) -> Result<Exit, Error> {
             if !quiet {
                 #[allow(clippy::print_stderr)]
                 {
-                    eprintln!("{line}");
+                    // The path and query come from whoever sent the request.
+                    eprintln!("{}", crate::text::escape(line));
                 }
             }
         })
@@ -119,7 +120,7 @@ or with a profile in config.toml:\n\
   secret_key = \"{sk}\"\n\
 \n\
 Press Ctrl-C to stop.\n"
-    ));
+    ))?;
     crate::interrupt::wait();
     drop(emulator);
     out.note("sandbox stopped");

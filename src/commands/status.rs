@@ -1,60 +1,146 @@
-//! status: the images shared with you (one paged listing per member status), or your
-//! membership of given images.
+//! status: the images shared with you (one paged listing per member status, run at once), or
+//! your membership of given images.
 
 use crate::api::glance;
 use crate::api::session::Session;
-use crate::commands::Report;
+use crate::api::wire::SharedImage;
+use crate::commands::{Ledger, Report};
 use crate::domain::{ImageId, MemberStatus};
 use crate::error::{Error, Exit};
 use crate::output::Output;
 use crate::report::{Document, ErrorInfo, ImagesDoc, MemberRow, MembersDoc, SharedRow, code};
+use crate::sync::lock;
+use std::sync::Mutex;
 
 const MEMBER_CONCURRENCY: usize = 8;
 
-/// `status`: one paged listing per member status, each row tagged with it. `member_status=all`
-/// is never sent: IMS does not document it and image objects do not carry the member status.
-pub(crate) fn list(session: &Session, out: &Output, statuses: &[MemberStatus]) -> Report {
-    let mut rows = Vec::new();
-    for &status in statuses {
-        out.spin(&format!(
-            "listing {status} images shared with you… {} so far",
-            rows.len()
-        ));
-        let listed = glance::list_all(session, status, |page| {
-            for img in page.images {
-                let Some(id) = img.id.clone() else { continue };
-                // The listing may hold images you own (shared by you): they are not shared with you.
-                if img.owner.as_deref() == Some(session.project_id()) {
-                    continue;
-                }
-                rows.push(SharedRow {
-                    image_id: id,
-                    name: img.name,
-                    owner: img.owner,
-                    member_status: status.as_str().to_string(),
-                    updated_at: img.updated_at,
-                    created_at: img.created_at,
-                    image_status: img.status,
-                    visibility: img.visibility,
-                    whole_image: img.whole_image,
-                    os_version: img.os_version,
-                    image_type: img.image_type,
-                    min_disk: img.min_disk,
-                });
-            }
-        });
-        if let Err(e) = listed {
-            out.clear_spinner();
-            return Report::failed(e);
+/// What a status run has found so far, for Ctrl-C (130 still writes the document).
+#[derive(Default)]
+pub(crate) struct StatusLedger {
+    found: Mutex<Found>,
+}
+
+#[derive(Default)]
+enum Found {
+    #[default]
+    Nothing,
+    /// The rows of each listing, in the order of the member statuses asked for.
+    Images(Vec<Vec<SharedRow>>),
+    Members(Vec<MemberRow>),
+}
+
+impl StatusLedger {
+    fn doc(&self) -> Option<Document> {
+        match &*lock(&self.found) {
+            Found::Nothing => None,
+            Found::Images(lists) => Some(Document::Images(ImagesDoc {
+                images: lists.iter().flatten().cloned().collect(),
+            })),
+            Found::Members(rows) => Some(Document::Members(MembersDoc {
+                members: rows.clone(),
+            })),
         }
     }
+}
+
+impl Ledger for StatusLedger {
+    fn so_far(&self) -> Report {
+        let mut report = Report::exit_only(Exit::Interrupted);
+        report.doc = self.doc();
+        report.notes.push("interrupted".into());
+        report
+    }
+}
+
+fn shared_row(img: SharedImage, id: String, status: MemberStatus) -> SharedRow {
+    SharedRow {
+        image_id: id,
+        name: img.name,
+        owner: img.owner,
+        member_status: status.as_str().to_string(),
+        updated_at: img.updated_at,
+        created_at: img.created_at,
+        image_status: img.status,
+        visibility: img.visibility,
+        whole_image: img.whole_image,
+        os_version: img.os_version,
+        image_type: img.image_type,
+        min_disk: img.min_disk,
+    }
+}
+
+/// `status`: one paged listing per member status, each row tagged with it. `member_status=all`
+/// is never sent: IMS does not document it and image objects do not carry the member status.
+/// The listings run at once; the rows keep the order of `statuses`, then of each listing.
+pub(crate) fn list(
+    session: &Session,
+    out: &Output,
+    statuses: &[MemberStatus],
+    ledger: &StatusLedger,
+) -> Report {
+    *lock(&ledger.found) = Found::Images(vec![Vec::new(); statuses.len()]);
+    out.spin("listing the images shared with you…");
+    let indexed: Vec<(usize, MemberStatus)> = statuses.iter().copied().enumerate().collect();
+    // All at once, even before the credentials are proven: three refused signatures stay
+    // under the five that lock a key, and nothing more is sent after the first refusal.
+    let results = crate::pool::run(
+        &indexed,
+        indexed.len(),
+        false,
+        &|| session.stopped() || crate::interrupt::is_set(),
+        &|&(i, status)| {
+            glance::list_all(session, status, |page| {
+                let mut found = lock(&ledger.found);
+                let Found::Images(lists) = &mut *found else {
+                    return;
+                };
+                for img in page.images {
+                    let Some(id) = img.id.clone() else { continue };
+                    // The listing may hold images you own (shared by you): not shared with you.
+                    if img.owner.as_deref() == Some(session.project_id()) {
+                        continue;
+                    }
+                    lists[i].push(shared_row(img, id, status));
+                }
+            })
+        },
+    );
     out.clear_spinner();
-    Report::ok(Document::Images(ImagesDoc { images: rows }), Exit::Ok)
+    let doc = ledger
+        .doc()
+        .unwrap_or(Document::Images(ImagesDoc { images: Vec::new() }));
+    let failure = results.into_iter().find_map(|r| match r {
+        Some(Err(e)) => Some(e),
+        None => Some(Error::Stopped),
+        Some(Ok(())) => None,
+    });
+    match failure {
+        None => Report::ok(doc, Exit::Ok),
+        Some(e) => Report {
+            doc: Some(doc),
+            exit: e.exit(),
+            error: Some(e),
+            notes: Vec::new(),
+            summary: None,
+        },
+    }
 }
 
 /// `status IMAGE...`: your member entry of each image, one GET each.
-pub(crate) fn members(session: &Session, ids: &[ImageId]) -> Report {
+pub(crate) fn members(session: &Session, ids: &[ImageId], ledger: &StatusLedger) -> Report {
     let member_id = session.project_id().to_string();
+    let blank = |id: &ImageId| MemberRow {
+        image_id: id.to_string(),
+        member_id: member_id.clone(),
+        status: None,
+        created_at: None,
+        updated_at: None,
+        error: Some(ErrorInfo::new(
+            code::NOT_SENT,
+            "not sent: stopped by an earlier error",
+        )),
+    };
+    *lock(&ledger.found) = Found::Members(ids.iter().map(blank).collect());
     let answers = crate::pool::run(
         ids,
         MEMBER_CONCURRENCY,
@@ -65,17 +151,12 @@ pub(crate) fn members(session: &Session, ids: &[ImageId]) -> Report {
     let mut rows = Vec::new();
     let mut notes = Vec::new();
     let mut exit = Exit::Ok;
+    let mut fatal = None;
     for (id, answer) in ids.iter().zip(answers) {
-        let mut row = MemberRow {
-            image_id: id.to_string(),
-            member_id: member_id.clone(),
-            status: None,
-            created_at: None,
-            updated_at: None,
-            error: None,
-        };
+        let mut row = blank(id);
         match answer {
             Some(Ok(m)) => {
+                row.error = None;
                 row.member_id = m.member_id.unwrap_or(member_id.clone());
                 row.status = m.status.map(|s| {
                     MemberStatus::parse(&s)
@@ -91,20 +172,29 @@ pub(crate) fn members(session: &Session, ids: &[ImageId]) -> Report {
                 notes.push(format!("image {id}: {e}"));
                 row.error = Some(ErrorInfo::new(&e.code, &e.message));
             }
-            Some(Err(Error::Stopped)) | None => {
-                if crate::interrupt::is_set() {
-                    return Report::failed(Error::Interrupted);
-                }
-                row.error = Some(ErrorInfo::new(
-                    code::NOT_SENT,
-                    "not sent: stopped by an earlier error",
-                ));
+            Some(Err(Error::Stopped)) | None => {}
+            Some(Err(e)) => {
+                row.error = Some(e.info());
+                fatal.get_or_insert(e);
             }
-            Some(Err(e)) => return Report::failed(e),
         }
         rows.push(row);
     }
-    let mut report = Report::ok(Document::Members(MembersDoc { members: rows }), exit);
-    report.notes = notes;
+    if crate::interrupt::is_set() {
+        *lock(&ledger.found) = Found::Members(rows);
+        return ledger.so_far();
+    }
+    let doc = Document::Members(MembersDoc { members: rows });
+    let mut report = match fatal {
+        Some(e) => Report {
+            doc: Some(doc),
+            exit: e.exit(),
+            error: Some(e),
+            notes: Vec::new(),
+            summary: None,
+        },
+        None => Report::ok(doc, exit),
+    };
+    report.notes.extend(notes);
     report
 }

@@ -93,7 +93,7 @@ pub(crate) fn wait_jobs(
                 POLL_CONCURRENCY,
                 !session.proven(),
                 &|| session.stopped() || crate::interrupt::is_set(),
-                &|id| ims::job(session, id),
+                &|id| ims::job(session, id, deadline),
             );
             let mut fatal = None;
             let polled_at = Instant::now();
@@ -101,7 +101,8 @@ pub(crate) fn wait_jobs(
             for (&i, answer) in due.iter().zip(answers) {
                 let t = &mut list[i];
                 match answer {
-                    None => {}
+                    // Not asked, or the wait's deadline came first: the loop ends below.
+                    None | Some(Err(Error::TimedOut(_))) => {}
                     Some(Ok(job)) => t.last = Some(job),
                     Some(Err(Error::Service(e))) => t.refused = Some(*e),
                     Some(Err(e)) if fatal.is_none() || matches!(e, Error::Auth(_)) => {

@@ -3,6 +3,7 @@
 
 use super::Style;
 use super::plain::field;
+use crate::text::cap;
 use comfy_table::{Cell, Color, ColumnConstraint, ContentArrangement, Table, presets};
 
 fn status_color(status: &str) -> Option<Color> {
@@ -41,6 +42,16 @@ pub(super) const fn status_col(header: &'static str) -> Column {
         drop_rank: 0,
         status: true,
     }
+}
+
+/// The most characters of one value a table shows (tables are for people; plain and JSON
+/// output carry every character): keeps the layout's cost bounded whatever a service sends.
+const MAX_CELL: usize = 500;
+
+/// A value as a table shows it: as in a plain row (line breaks as spaces, other control
+/// characters written out), cut at [`MAX_CELL`].
+fn cell(v: &str) -> String {
+    cap(&field(Some(v)), MAX_CELL).into_owned()
 }
 
 /// The narrowest a wrapping column may become.
@@ -95,7 +106,7 @@ pub(super) fn grid(columns: &[Column], rows: &[Vec<String>], style: Style) -> St
     }
     let rows: Vec<Vec<String>> = rows
         .iter()
-        .map(|r| r.iter().map(|v| field(Some(v))).collect())
+        .map(|r| r.iter().map(|v| cell(v)).collect())
         .collect();
     let kept = fitting(columns, &rows, style.width);
     let mut t = Table::new();

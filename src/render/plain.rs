@@ -2,19 +2,21 @@
 
 use crate::domain::JobId;
 use crate::report::Document;
+use crate::text::escape;
 
-/// A value for a tab-separated row: tabs and newlines become spaces, null is empty.
+/// A value for a tab-separated row: tabs and line breaks become spaces, other control
+/// characters are written out (`\u{1b}`), null is empty. A row stays one line of tab-separated
+/// fields whatever a service sent.
 pub(super) fn field(v: Option<&str>) -> String {
-    v.unwrap_or_default()
+    let spaced: String = v
+        .unwrap_or_default()
         .chars()
-        .map(|c| {
-            if c == '\t' || c == '\n' || c == '\r' {
-                ' '
-            } else {
-                c
-            }
+        .map(|c| match c {
+            '\t' | '\n' | '\r' => ' ',
+            c => c,
         })
-        .collect()
+        .collect();
+    escape(&spaced).into_owned()
 }
 
 fn rows(lines: impl Iterator<Item = Vec<String>>) -> String {

@@ -4,6 +4,7 @@
 //! `./clouds.yaml`, `<config dir>/openstack/clouds.yaml`, `/etc/openstack/clouds.yaml`;
 //! secure.yaml (`OS_CLIENT_SECURE_FILE`, or beside them) is merged over the entry.
 
+use crate::bounded;
 use crate::error::Error;
 use crate::secret::Secret;
 use crate::settings::endpoints::Cloud;
@@ -26,9 +27,9 @@ fn candidates(env: &Env, override_var: &str, file: &str) -> Vec<PathBuf> {
 }
 
 fn read_yaml(path: &Path) -> Result<Option<Value>, Error> {
-    let text = match std::fs::read_to_string(path) {
+    let text = match bounded::read_text(path, bounded::MAX_CONFIG) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.not_found() => return Ok(None),
         Err(e) => return Err(Error::usage(format!("cannot read {}: {e}", path.display()))),
     };
     serde_yaml_ng::from_str::<Value>(&text)

@@ -4,6 +4,7 @@
 //! A file that was named but does not exist is an error; the default file is optional.
 //! Unknown keys are refused, with the key and its line.
 
+use crate::bounded;
 use crate::error::Error;
 use crate::settings::endpoints::Cloud;
 use serde::Deserialize;
@@ -78,9 +79,9 @@ pub(crate) fn locate(flag: Option<&Path>, env_value: Option<&str>) -> Option<(Pa
 }
 
 pub(crate) fn load(path: &Path, named: bool) -> Result<Option<LoadedConfig>, Error> {
-    let text = match std::fs::read_to_string(path) {
+    let text = match bounded::read_text(path, bounded::MAX_CONFIG) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        Err(e) if e.not_found() => {
             if named {
                 return Err(Error::usage_hint(
                     format!("config file {} does not exist", path.display()),
@@ -97,15 +98,66 @@ pub(crate) fn load(path: &Path, named: bool) -> Result<Option<LoadedConfig>, Err
         }
     };
     let file = parse(&text)
-        .map_err(|msg| Error::usage(format!("invalid config file {}:\n{msg}", path.display())))?;
+        .map_err(|msg| Error::usage(format!("invalid config file {}, {msg}", path.display())))?;
     Ok(Some(LoadedConfig {
         path: path.to_path_buf(),
         file,
     }))
 }
 
+/// The file parsed, or where and why it is not valid: `line 4, column 14 (key secret_kye):
+/// unknown field ...`. The file's own text is never quoted, since the line at fault may hold a
+/// secret: the value of that line is taken out of the parser's message too.
 pub(crate) fn parse(text: &str) -> Result<ConfigFile, String> {
-    toml::from_str::<ConfigFile>(text).map_err(|e| e.to_string().trim_end().to_string())
+    toml::from_str::<ConfigFile>(text).map_err(|e| describe(text, &e))
+}
+
+/// Keys whose values are never secret, so a message may quote them. A misspelt key could be
+/// anything, so its value is not shown.
+const PLAIN_KEYS: &[&str] = &[
+    "default_profile",
+    "cloud",
+    "region",
+    "project_id",
+    "project_name",
+    "access_key",
+    "username",
+    "domain",
+    "mode",
+    "ims_endpoint",
+    "iam_endpoint",
+    "ca_bundle",
+];
+
+fn describe(text: &str, e: &toml::de::Error) -> String {
+    let mut message = e.message().replace('\n', "; ");
+    let Some(span) = e.span() else {
+        return message;
+    };
+    let start = span.start.min(text.len());
+    let before = &text[..start];
+    let line_no = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = text[line_start..start].chars().count() + 1;
+    let line = text[line_start..].lines().next().unwrap_or("");
+    let mut key = String::new();
+    if let Some((k, value)) = line.split_once('=') {
+        key = k.trim().trim_matches('"').to_string();
+        let value = value.trim();
+        if !PLAIN_KEYS.contains(&key.as_str()) {
+            for shown in [value, value.trim_matches(|c| c == '"' || c == '\'')] {
+                if shown.len() >= 2 {
+                    message = message.replace(shown, "(value not shown)");
+                }
+            }
+        }
+    }
+    let key = if key.is_empty() || key.starts_with('[') {
+        String::new()
+    } else {
+        format!(" (key {key})")
+    };
+    format!("line {line_no}, column {column}{key}: {message}")
 }
 
 /// ssh-style: a file holding a secret should be readable by its owner only.
@@ -118,7 +170,7 @@ pub(crate) fn permission_warning(config: &LoadedConfig) -> Option<String> {
     let mode = std::fs::metadata(&config.path).ok()?.permissions().mode();
     (mode & 0o077 != 0).then(|| {
         format!(
-            "warning: {} holds a secret and is readable by group or others (mode {:o}); run: chmod 600 {}",
+            "{} holds a secret and is readable by group or others (mode {:o}); run: chmod 600 {}",
             config.path.display(),
             mode & 0o777,
             config.path.display()
@@ -146,6 +198,32 @@ mod tests {
         let err = parse("[profiles.a]\nregion = \"eu-de\"\nsecret_kye = \"x\"\n").unwrap_err();
         assert!(err.contains("secret_kye"), "{err}");
         assert!(err.contains("line 3"), "{err}");
+    }
+
+    #[test]
+    fn a_broken_line_never_shows_its_value() {
+        for line in [
+            "secret_kye = \"Zq8-leaky-value\"",
+            "secret_key = Zq8-leaky-value",
+            "password = Zq8-leaky-value",
+            "secret_key = 918273645546372819",
+        ] {
+            let err = parse(&format!("[profiles.a]\n{line}\n")).unwrap_err();
+            assert!(!err.contains("Zq8-leaky-value"), "{err}");
+            assert!(!err.contains("918273645546372819"), "{err}");
+            assert!(err.starts_with("line 2, column"), "{err}");
+            assert!(!err.contains('\n'), "{err}");
+        }
+        let err = parse("[profiles.a]\nsecret_key = \"one-value\"\nsecret_key = \"two-value\"\n")
+            .unwrap_err();
+        assert!(
+            !err.contains("two-value") && !err.contains("one-value"),
+            "{err}"
+        );
+        assert!(
+            err.contains("line 3") && err.contains("secret_key"),
+            "{err}"
+        );
     }
 
     #[test]

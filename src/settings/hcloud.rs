@@ -3,6 +3,7 @@
 //! Only unencrypted AK/SK profiles can be read: KooCLI encrypts credentials by default
 //! (`authEncrypt`), and ims-share says so rather than failing obscurely.
 
+use crate::bounded;
 use crate::error::Error;
 use crate::secret::Secret;
 use crate::settings::endpoints::Cloud;
@@ -16,7 +17,7 @@ pub(crate) fn default_path() -> Option<PathBuf> {
 }
 
 pub(crate) fn layer(path: &Path, name: &str) -> Result<Layer, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = bounded::read_text(path, bounded::MAX_CONFIG).map_err(|e| {
         Error::usage_hint(
             format!(
                 "--hcloud-profile {name}: cannot read KooCLI's {}: {e}",

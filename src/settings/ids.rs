@@ -4,7 +4,11 @@
 //! Every bad value is named in one error, before anything is sent. Duplicates are removed,
 //! keeping the first occurrence's position.
 
+use crate::bounded;
 use crate::error::Error;
+
+/// The most standard input read for ids (an image id is 36 characters).
+const MAX_STDIN: u64 = 16 * 1024 * 1024;
 use crate::text::s;
 use std::collections::HashSet;
 use std::io::Read;
@@ -19,10 +23,19 @@ pub(crate) fn gather(args: &[String], stdin: &mut dyn Read) -> Result<(Vec<Strin
                 continue;
             }
             read_stdin = true;
-            let mut text = String::new();
-            stdin
-                .read_to_string(&mut text)
-                .map_err(|e| Error::usage(format!("cannot read ids from standard input: {e}")))?;
+            let bytes = bounded::read_all(&mut *stdin, MAX_STDIN).map_err(|e| {
+                Error::usage_hint(
+                    format!("cannot read ids from standard input: {e}"),
+                    format!(
+                        "give at most {} of ids (about {} ids), or split the list",
+                        bounded::size(MAX_STDIN),
+                        MAX_STDIN / 37
+                    ),
+                )
+            })?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                Error::usage("cannot read ids from standard input: it is not UTF-8 text")
+            })?;
             words.extend(words_of(&text));
         } else {
             words.push(arg.clone());

@@ -19,6 +19,7 @@ mod task;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use crate::api::client::Proxies;
 pub(crate) use target::Target;
 pub(crate) use task::{ChangeTask, Mode, Selection, Task, WaitTask};
 #[cfg(feature = "sandbox")]
@@ -37,6 +38,7 @@ use std::time::Duration;
 pub(crate) struct NetSettings {
     pub(crate) request_timeout: Duration,
     pub(crate) retries: u32,
+    pub(crate) proxies: Proxies,
 }
 
 /// What the run does: serve the emulator, or run a task against a target.
@@ -66,10 +68,12 @@ pub(crate) fn from_cli(
     terminal: Terminal,
 ) -> Result<Settings, Error> {
     let g = &cli.global;
+    secrets::set_interactive(terminal.stdin);
     let output = output_config(g, env, terminal);
     let net = NetSettings {
         request_timeout: g.request_timeout,
         retries: g.retries,
+        proxies: proxies(env),
     };
     let mut warnings = Vec::new();
     // Ids and flag combinations first: they are checked before any file is read or any
@@ -118,6 +122,19 @@ impl Settings {
             #[cfg(feature = "sandbox")]
             _ => Vec::new(),
         }
+    }
+}
+
+fn proxies(env: &Env) -> Proxies {
+    let get = |upper: &str| {
+        env.first(&[upper, &upper.to_ascii_lowercase()])
+            .map(|(_, v)| v.trim().to_string())
+    };
+    Proxies {
+        https: get("HTTPS_PROXY"),
+        http: get("HTTP_PROXY"),
+        all: get("ALL_PROXY"),
+        no_proxy: get("NO_PROXY"),
     }
 }
 

@@ -2,9 +2,12 @@
 //! like a shell would, without a shell or any expansion; the first line of standard output
 //! is the secret. A command that fails or prints nothing is an error, never an empty secret.
 
+use crate::bounded::{self, Stop};
 use crate::error::Error;
 use crate::secret::Secret;
-use std::process::{Command, Stdio};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::Duration;
 
 /// Where a secret comes from, named the way the user wrote it (for messages).
 #[derive(Debug, Clone)]
@@ -27,6 +30,21 @@ impl SecretSource {
     }
 }
 
+/// How long a `*_command` may run: enough for a person to type a passphrase when ims-share runs
+/// on a terminal, and short enough that an unattended run cannot hang on a prompt nobody sees.
+static COMMAND_TIMEOUT: OnceLock<Duration> = OnceLock::new();
+const UNATTENDED: Duration = Duration::from_secs(10);
+const INTERACTIVE: Duration = Duration::from_secs(120);
+/// A secret is one line: more output than this is not a secret command.
+const MAX_OUTPUT: u64 = 64 * 1024;
+/// The part of a failing command's error output kept for the message.
+const MAX_ERROR_OUTPUT: u64 = 16 * 1024;
+
+/// Set once, from whether standard input is a terminal.
+pub(crate) fn set_interactive(interactive: bool) {
+    let _ = COMMAND_TIMEOUT.set(if interactive { INTERACTIVE } else { UNATTENDED });
+}
+
 pub(crate) fn run(command: &str, origin: &str) -> Result<Secret, Error> {
     let words = shell_words::split(command).map_err(|e| {
         Error::usage(format!(
@@ -36,16 +54,34 @@ pub(crate) fn run(command: &str, origin: &str) -> Result<Secret, Error> {
     let Some((program, args)) = words.split_first() else {
         return Err(Error::usage(format!("{origin} is empty")));
     };
-    let output = Command::new(program)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
+    let mut cmd = Command::new(program);
+    cmd.args(args);
+    let timeout = *COMMAND_TIMEOUT.get().unwrap_or(&UNATTENDED);
+    let output = bounded::run(cmd, timeout, MAX_OUTPUT, MAX_ERROR_OUTPUT)
         .map_err(|e| Error::usage(format!("{origin}: cannot run '{program}': {e}")))?;
-    if !output.status.success() {
+    match output.stopped {
+        Some(Stop::TooLong(d)) => {
+            return Err(Error::usage_hint(
+                format!(
+                    "{origin}: '{program}' did not finish within {} and was stopped",
+                    humantime::format_duration(d)
+                ),
+                "check that the command runs on its own, without asking anything (ims-share waits 2 minutes when run on a terminal, 10 seconds otherwise)",
+            ));
+        }
+        Some(Stop::TooMuchOutput(max)) => {
+            return Err(Error::usage(format!(
+                "{origin}: '{program}' printed more than {} and was stopped: a secret is one line",
+                bounded::size(max)
+            )));
+        }
+        None => {}
+    }
+    let status = output.status.unwrap_or_default();
+    if !status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let detail = stderr.trim();
-        let status = output
-            .status
+        let status = status
             .code()
             .map(|c| format!("exit status {c}"))
             .unwrap_or_else(|| "killed by a signal".to_string());

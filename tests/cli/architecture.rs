@@ -17,7 +17,7 @@ const LAYERS: &[&[&str]] = &[
     &["emulator"],
     &["auth"],
     &["output"],
-    &["redact", "pool", "interrupt"],
+    &["redact", "pool", "interrupt", "bounded"],
     &["error"],
     &["report"],
     &["domain", "secret", "sync", "text"],

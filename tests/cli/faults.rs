@@ -63,7 +63,10 @@ fn a_service_that_keeps_failing_is_exit_5_naming_every_attempt() {
         unavailable_every: Some(1),
         ..Knobs::default()
     });
-    let r = run(f.cmd().args(["--retries", "2", "status"]));
+    // One member status: one listing (a full `status` runs three at once, each retried).
+    let r = run(f
+        .cmd()
+        .args(["--retries", "2", "status", "--member-status", "pending"]));
     r.code(5);
     assert!(
         r.stderr.contains(

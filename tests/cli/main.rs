@@ -8,6 +8,7 @@ mod completions;
 mod config;
 mod emulator;
 mod faults;
+mod hostile;
 mod identity;
 mod interop;
 mod per_image;

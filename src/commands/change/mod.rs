@@ -30,7 +30,12 @@ pub(crate) fn run(
     ledger.set_mode(task.mode == Mode::PerImage, task.no_wait);
     let candidates = match select::select(session, out, task) {
         Ok(c) => c,
-        Err(e) => return Report::failed(e),
+        Err(e) => {
+            // Exit 1 still writes the (empty) document; 2, 3 and 5 leave stdout empty.
+            let mut report = Report::failed(e);
+            report.doc = Some(Document::Change(ledger.doc("not sent")));
+            return report;
+        }
     };
     if candidates.is_empty() {
         out.note(&match &task.selection {
