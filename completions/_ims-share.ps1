@@ -131,6 +131,8 @@ Register-ArgumentCompleter -Native -CommandName 'ims-share' -ScriptBlock {
         }
         'ims-share;status' {
             [CompletionResult]::new('--member-status', '--member-status', [CompletionResultType]::ParameterName, 'Only images in this member status [default: all]')
+            [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Only images owned by this project id')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Only images whose name matches this glob (e.g. ''ubuntu-*'')')
             [CompletionResult]::new('--job', '--job', [CompletionResultType]::ParameterName, 'Show these jobs instead (like wait, without waiting)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use [env: IMS_SHARE_PROFILE]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [env: IMS_SHARE_CONFIG] [default: <config dir>/ims-share/config.toml]')

@@ -557,7 +557,7 @@ _ims__share() {
             return 0
             ;;
         ims__subcmd__share__subcmd__status)
-            opts="-o -q -v -h --member-status --job --profile --config --region --project-id --endpoint --iam-endpoint --output --json --no-progress --quiet --verbose --request-timeout --retries --ca-bundle --sandbox --sandbox-state --os-cloud --hcloud-profile --help"
+            opts="-o -q -v -h --member-status --owner --name --job --profile --config --region --project-id --endpoint --iam-endpoint --output --json --no-progress --quiet --verbose --request-timeout --retries --ca-bundle --sandbox --sandbox-state --os-cloud --hcloud-profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -565,6 +565,14 @@ _ims__share() {
             case "${prev}" in
                 --member-status)
                     COMPREPLY=($(compgen -W "pending accepted rejected all" -- "${cur}"))
+                    return 0
+                    ;;
+                --owner)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --job)

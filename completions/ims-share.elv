@@ -125,6 +125,8 @@ set edit:completion:arg-completer[ims-share] = {|@words|
         }
         &'ims-share;status'= {
             cand --member-status 'Only images in this member status [default: all]'
+            cand --owner 'Only images owned by this project id'
+            cand --name 'Only images whose name matches this glob (e.g. ''ubuntu-*'')'
             cand --job 'Show these jobs instead (like wait, without waiting)'
             cand --profile 'Profile of the config file to use [env: IMS_SHARE_PROFILE]'
             cand --config 'Config file [env: IMS_SHARE_CONFIG] [default: <config dir>/ims-share/config.toml]'

@@ -123,6 +123,8 @@ complete -c ims-share -n "__fish_ims_share_using_subcommand status" -l member-st
 accepted\t''
 rejected\t''
 all\t'The union of the three'"
+complete -c ims-share -n "__fish_ims_share_using_subcommand status" -l owner -d 'Only images owned by this project id' -r
+complete -c ims-share -n "__fish_ims_share_using_subcommand status" -l name -d 'Only images whose name matches this glob (e.g. \'ubuntu-*\')' -r
 complete -c ims-share -n "__fish_ims_share_using_subcommand status" -l job -d 'Show these jobs instead (like wait, without waiting)' -r
 complete -c ims-share -n "__fish_ims_share_using_subcommand status" -l profile -d 'Profile of the config file to use [env: IMS_SHARE_PROFILE]' -r
 complete -c ims-share -n "__fish_ims_share_using_subcommand status" -l config -d 'Config file [env: IMS_SHARE_CONFIG] [default: <config dir>/ims-share/config.toml]' -r -F

@@ -35,6 +35,31 @@ impl fmt::Display for ImageId {
     }
 }
 
+/// An image as the user names it: by id, or by name (looked up among the images shared with
+/// you). Something shaped like an id is always an id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum ImageRef {
+    Id(ImageId),
+    Name(String),
+}
+
+impl ImageRef {
+    /// An id, or a name; `None` for what is neither: a broken id (only hex digits and dashes,
+    /// at least 8 of them), text with control characters, or more than 255 characters.
+    pub(crate) fn parse(raw: &str) -> Option<ImageRef> {
+        if let Some(id) = ImageId::parse(raw) {
+            return Some(ImageRef::Id(id));
+        }
+        let s = raw.trim();
+        let broken_id = s.len() >= 8
+            && s.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+            && s.contains('-');
+        let plausible =
+            !s.is_empty() && s.chars().count() <= 255 && !s.chars().any(crate::text::is_control);
+        (plausible && !broken_id).then(|| ImageRef::Name(s.to_string()))
+    }
+}
+
 /// An IMS job id (32 hex characters on the real service). Only characters that are safe in a
 /// URL path are allowed, so an id can never change the request it goes into.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -170,6 +195,8 @@ pub(crate) enum JobStatus {
     Running,
     Success,
     Failed,
+    /// The service knows no such job (a typo, or a job of another project or region).
+    NotFound,
     /// A status this version does not know; treated as still running.
     Other(String),
 }
@@ -189,7 +216,15 @@ impl JobStatus {
     }
 
     pub(crate) fn is_terminal(&self) -> bool {
-        matches!(self, JobStatus::Success | JobStatus::Failed)
+        matches!(
+            self,
+            JobStatus::Success | JobStatus::Failed | JobStatus::NotFound
+        )
+    }
+
+    /// Ended without doing its work.
+    pub(crate) fn is_failure(&self) -> bool {
+        matches!(self, JobStatus::Failed | JobStatus::NotFound)
     }
 
     pub(crate) fn as_str(&self) -> &str {
@@ -198,6 +233,7 @@ impl JobStatus {
             JobStatus::Running => "running",
             JobStatus::Success => "success",
             JobStatus::Failed => "failed",
+            JobStatus::NotFound => "not_found",
             JobStatus::Other(s) if s.is_empty() => "unknown",
             JobStatus::Other(s) => s,
         }

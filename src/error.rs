@@ -61,6 +61,14 @@ pub(crate) struct ServiceError {
 }
 
 impl ServiceError {
+    /// What the service said: its message and request id, without the request and status.
+    pub(crate) fn said(&self) -> String {
+        match &self.request_id {
+            Some(id) => format!("{} (request id {id})", self.message),
+            None => self.message.clone(),
+        }
+    }
+
     pub(crate) fn is_auth(&self) -> bool {
         matches!(self.status, 401 | 403)
     }

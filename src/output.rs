@@ -10,6 +10,7 @@ use crate::sync::lock;
 use crate::text::{cap, escape};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -61,6 +62,9 @@ pub(crate) struct Output {
     config: OutputConfig,
     redactor: Arc<Redactor>,
     spinner: Mutex<Option<ProgressBar>>,
+    /// Set once the result is being printed: a worker still running (after Ctrl-C) may not
+    /// draw a spinner again.
+    closed: AtomicBool,
 }
 
 impl Output {
@@ -70,7 +74,14 @@ impl Output {
             config,
             redactor,
             spinner: Mutex::new(None),
+            closed: AtomicBool::new(false),
         }
+    }
+
+    /// No spinner from now on, and none left on screen.
+    pub(crate) fn close(&self) {
+        self.closed.store(true, Ordering::SeqCst);
+        self.clear_spinner();
     }
 
     pub(crate) fn redactor(&self) -> Arc<Redactor> {
@@ -151,7 +162,7 @@ impl Output {
 
     /// Starts (or re-labels) the spinner, when progress is shown at all.
     pub(crate) fn spin(&self, message: &str) {
-        if !self.config.progress {
+        if !self.config.progress || self.closed.load(Ordering::SeqCst) {
             return;
         }
         let mut spinner = lock(&self.spinner);

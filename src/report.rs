@@ -66,6 +66,10 @@ pub(crate) struct ChangeRow {
 pub(crate) struct JobRefRow {
     pub(crate) job_id: JobId,
     pub(crate) status: JobStatus,
+    pub(crate) error_code: Option<String>,
+    pub(crate) fail_reason: Option<String>,
+    pub(crate) begin_time: Option<String>,
+    pub(crate) end_time: Option<String>,
 }
 
 /// accept / reject: `{"images":[...], "jobs":[...]}`.
@@ -121,7 +125,13 @@ pub(crate) struct MembersDoc {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub(crate) struct JobImageRow {
     pub(crate) image_id: String,
+    /// `success` or `failed`, as the job said.
     pub(crate) status: String,
+    pub(crate) error: Option<ErrorInfo>,
+    /// What it means for the image (`accepted`, `rejected`, `failed`), for the per-image rows
+    /// of `wait`; the JSON keeps the job's word.
+    #[serde(skip)]
+    pub(crate) outcome: Outcome,
 }
 
 /// One job (wait, status --job).
@@ -140,6 +150,9 @@ pub(crate) struct JobRow {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub(crate) struct JobsDoc {
     pub(crate) jobs: Vec<JobRow>,
+    /// `wait` shows the images of the jobs (as accept does); `status --job` the jobs only.
+    #[serde(skip)]
+    pub(crate) per_image: bool,
 }
 
 /// A request `--dry-run` would have sent.

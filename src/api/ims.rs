@@ -3,7 +3,7 @@
 
 use crate::api::request::Method;
 use crate::api::session::{Request, Session};
-use crate::api::wire::{Job, Member, text};
+use crate::api::wire::{Job, JobResult, Member, text};
 use crate::domain::{ImageId, JobId, JobStatus, MemberStatus};
 use crate::error::Error;
 use crate::report::{ErrorInfo, code};
@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 
 pub(crate) const MEMBERS_PATH: &str = "/v1/cloudimages/members";
 
-/// The body of a batch update (IMS-API.md §2): `vault_id` only when given.
+/// The body of a batch update (IMS-API.md §2): `project_id` is the member whose status
+/// changes (your project, or `--member-id`); `vault_id` only when given.
 pub(crate) fn batch_body(
     images: &[ImageId],
     project_id: &str,
@@ -37,17 +38,31 @@ pub(crate) fn job_path(project_id: &str, job: &JobId) -> String {
 pub(crate) fn submit(
     session: &Session,
     images: &[ImageId],
+    member_id: Option<&str>,
     status: MemberStatus,
     vault_id: Option<&str>,
 ) -> Result<JobId, Error> {
-    let body = serde_json::to_vec(&batch_body(images, session.project_id(), status, vault_id))
-        .expect("JSON serialises");
+    let member = member_id.unwrap_or(session.project_id());
+    let body =
+        serde_json::to_vec(&batch_body(images, member, status, vault_id)).expect("JSON serialises");
     let reply = session.send(Request {
         method: Method::Put,
         path: MEMBERS_PATH,
         query: &[],
         body: Some(&body),
         deadline: None,
+    })
+    .map_err(|e| match e {
+        // No batch API there: the endpoint is not IMS (a plain Glance has only the per-image
+        // member API), or its path is wrong.
+        Error::Service(mut se) if se.status == 404 => {
+            se.hint = Some(
+                "this endpoint has no IMS batch API: check --endpoint (or ims_endpoint), or use --mode per-image on a plain OpenStack Glance"
+                    .into(),
+            );
+            Error::Service(se)
+        }
+        other => other,
     })?;
     text(&reply.json(), "job_id")
         .and_then(|id| JobId::parse(&id))
@@ -109,23 +124,28 @@ pub(crate) fn verdict(job: &Job, image: &ImageId) -> Verdict {
     });
     match result {
         Some(r) if r.is_success() => Verdict::Done,
-        Some(r) => Verdict::Failed(ErrorInfo::new(
-            r.error_code
-                .clone()
-                .or_else(|| job.error_code.clone())
-                .unwrap_or_else(|| code::JOB_FAILED.into()),
-            r.error_msg
-                .clone()
-                .or_else(|| job.fail_reason.clone())
-                .unwrap_or_else(|| {
-                    format!(
-                        "the job reported '{}' for this image",
-                        r.status.as_deref().unwrap_or("no status")
-                    )
-                }),
-        )),
+        Some(r) => Verdict::Failed(result_error(job, r)),
         None => Verdict::Unknown,
     }
+}
+
+/// Why a job failed one image: the result's own code and message, else the job's.
+pub(crate) fn result_error(job: &Job, r: &JobResult) -> ErrorInfo {
+    ErrorInfo::new(
+        r.error_code
+            .clone()
+            .or_else(|| job.error_code.clone())
+            .unwrap_or_else(|| code::JOB_FAILED.into()),
+        r.error_msg
+            .clone()
+            .or_else(|| job.fail_reason.clone())
+            .unwrap_or_else(|| {
+                format!(
+                    "the job reported '{}' for this image",
+                    r.status.as_deref().unwrap_or("no status")
+                )
+            }),
+    )
 }
 
 /// Settles an image the job did not name, from its member status.
@@ -156,7 +176,6 @@ pub(crate) fn verdict_from_member(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::wire::JobResult;
 
     #[test]
     fn vault_id_only_when_given() {

@@ -48,16 +48,20 @@ pub(crate) enum Attempt {
     /// Another attempt would end the same way.
     Final(Box<Error>),
     Transient {
+        /// One attempt, in a few words: `HTTP 503 APIGW.0203`, `cannot connect to ...`.
         summary: String,
         retry_after: Option<Duration>,
+        /// What the service said, when it answered (its message and request id), with the
+        /// hint for this kind of failure; an empty message when it did not answer.
         last: Error,
     },
 }
 
 impl Attempt {
-    fn transient(what: &str, summary: String) -> Attempt {
+    /// A failure without an answer from the service: the summary says it all.
+    fn transient(_what: &str, summary: String) -> Attempt {
         Attempt::Transient {
-            last: Error::unavailable(format!("{what}: {summary}")),
+            last: Error::unavailable(String::new()),
             summary,
             retry_after: None,
         }
@@ -163,19 +167,22 @@ pub(crate) fn classify(
     };
     match disposition(status, parsed.code.as_deref()) {
         Disposition::Retry => Err(Attempt::Transient {
-            summary: format!("HTTP {status} {code}"),
+            summary: match &parsed.code {
+                Some(_) => format!("HTTP {status} {code}"),
+                None => format!("HTTP {status}"),
+            },
             retry_after: header(headers, "retry-after")
                 .and_then(|v| parse_retry_after(&v, SystemTime::now())),
             last: if status == 400 || status == 429 || status == 408 {
                 Error::Unavailable {
-                    message: err.to_string(),
+                    message: err.said(),
                     hint: Some(
                         "the service is throttling requests: try again later, or lower --concurrency"
                             .into(),
                     ),
                 }
             } else {
-                Error::unavailable(err.to_string())
+                Error::unavailable(err.said())
             },
         }),
         Disposition::Fail if err.is_auth() => {
@@ -319,10 +326,19 @@ fn transport_summary(e: &reqwest::Error, timeout: Duration) -> String {
         source = s.source();
     }
     let detail = chain.last().cloned().unwrap_or_else(|| e.to_string());
+    // The host: the request names only the path, and which host a setting led to is what a
+    // connection error is about.
+    let host = e
+        .url()
+        .and_then(|u| {
+            u.host_str()
+                .map(|h| format!(" to {h}:{}", u.port_or_known_default().unwrap_or(443)))
+        })
+        .unwrap_or_default();
     if e.is_connect() {
-        format!("cannot connect ({detail})")
+        format!("cannot connect{host} ({detail})")
     } else {
-        format!("connection failed ({detail})")
+        format!("connection{host} failed ({detail})")
     }
 }
 

@@ -51,15 +51,42 @@ pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration
 }
 
 /// The error after the last attempt: every attempt listed, the last one's hint kept.
+/// The error after the last attempt: every attempt listed (identical ones counted, not
+/// repeated), then what the service said last, with the last one's hint.
 pub(crate) fn exhausted(what: &str, tried: &[String], last: Error) -> Error {
-    let hint = match &last {
-        Error::Unavailable { hint, .. } => hint.clone(),
-        _ => None,
+    let (hint, said) = match last {
+        Error::Unavailable { hint, message } => (hint, message),
+        _ => (None, String::new()),
     };
     let attempts = tried.len();
-    let list = tried.join("; ");
+    let mut runs: Vec<(&str, usize)> = Vec::new();
+    for t in tried {
+        match runs.last_mut() {
+            Some((prev, n)) if *prev == t.as_str() => *n += 1,
+            _ => runs.push((t, 1)),
+        }
+    }
+    let list = runs
+        .iter()
+        .map(|(t, n)| {
+            if *n == 1 {
+                t.to_string()
+            } else {
+                format!("{t} ({n} times)")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let said = if said.is_empty() {
+        String::new()
+    } else {
+        format!("; the last answer: {said}")
+    };
     Error::Unavailable {
-        message: format!("{what} failed after {attempts} attempt{}: {list}", s(attempts)),
+        message: format!(
+            "{what} failed after {attempts} attempt{}: {list}{said}",
+            s(attempts)
+        ),
         hint: hint.or_else(|| {
             Some("the service is unreachable or failing; try again later, or raise --retries / --request-timeout".into())
         }),

@@ -181,7 +181,9 @@ impl Session {
         }
         match &result {
             Ok(_) => self.proven.store(true, Ordering::SeqCst),
-            Err(Error::Auth(_)) => self.stopped.store(true, Ordering::SeqCst),
+            // A 401 stops every worker (five bad signatures lock the key); a 403 is about one
+            // resource (a per-image refusal), and is the caller's to judge.
+            Err(Error::Auth(e)) if e.status == 401 => self.stopped.store(true, Ordering::SeqCst),
             Err(_) => {}
         }
         result

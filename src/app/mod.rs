@@ -4,7 +4,6 @@
 mod connect;
 mod watch;
 
-use crate::cli::Cli;
 use crate::commands::Report;
 use crate::error::{Error, Exit};
 use crate::output::{Output, OutputConfig, Terminal};
@@ -13,7 +12,6 @@ use crate::render::{self, Style};
 use crate::report::{Document, code};
 use crate::settings::env::Env;
 use crate::settings::{self, Plan, Settings};
-use clap::Parser;
 use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::sync::Arc;
@@ -21,22 +19,28 @@ use std::sync::Arc;
 /// The whole program: the process's arguments, environment and terminal in, the exit code out.
 pub fn main() -> i32 {
     let args: Vec<OsString> = std::env::args_os().collect();
-    let cli = match Cli::try_parse_from(args) {
+    let cli = match crate::cli::parse(args) {
         Ok(cli) => cli,
         Err(e) => {
+            if let Some(better) = crate::cli::misplaced_option(&e) {
+                let out = Output::new(OutputConfig::early(detect_terminal()), Arc::default());
+                return finish(&out, Report::failed(better));
+            }
             let _ = e.print();
             return e.exit_code();
         }
     };
     let terminal = detect_terminal();
-    let settings =
-        match settings::from_cli(cli, &Env::from_process(), &mut std::io::stdin(), terminal) {
-            Ok(s) => s,
-            Err(e) => {
-                let out = Output::new(OutputConfig::early(terminal), Arc::default());
-                return finish(&out, Report::failed(e));
-            }
-        };
+    let early = Output::new(OutputConfig::early(terminal), Arc::default());
+    let mut stdin = Announced {
+        inner: std::io::stdin(),
+        terminal: terminal.stdin,
+        out: &early,
+    };
+    let settings = match settings::from_cli(cli, &Env::from_process(), &mut stdin, terminal) {
+        Ok(s) => s,
+        Err(e) => return finish(&early, Report::failed(e)),
+    };
     let out = Arc::new(Output::new(
         settings.output.clone(),
         Arc::new(Redactor::new(settings.secrets())),
@@ -47,6 +51,25 @@ pub fn main() -> i32 {
     crate::interrupt::install();
     let report = run(&settings, &out).unwrap_or_else(Report::failed);
     finish(&out, report)
+}
+
+/// Standard input that, when it is a terminal, says what it waits for before the first read
+/// (`accept -` typed at a prompt would otherwise wait in silence).
+struct Announced<'a> {
+    inner: std::io::Stdin,
+    terminal: bool,
+    out: &'a Output,
+}
+
+impl std::io::Read for Announced<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if std::mem::take(&mut self.terminal) {
+            self.out.notice(
+                "reading ids from standard input, separated by spaces or new lines; end with Ctrl-D",
+            );
+        }
+        self.inner.read(buf)
+    }
 }
 
 /// Reads the terminal once.
@@ -80,7 +103,7 @@ fn run(settings: &Settings, out: &Arc<Output>) -> Result<Report, Error> {
 /// Prints the report: the document (except on exits 2, 3 and 5, which leave stdout empty), the
 /// error with what was done before it, then the summary and the notes; returns the exit code.
 fn finish(out: &Output, report: Report) -> i32 {
-    out.clear_spinner();
+    out.close();
     let mut exit = report.exit;
     let document_shown = !matches!(exit, Exit::Usage | Exit::Auth | Exit::Unavailable);
     if let Some(doc) = report.doc.as_ref().filter(|_| document_shown) {

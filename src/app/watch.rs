@@ -26,6 +26,9 @@ pub(super) fn run_task(settings: Settings, target: Target, task: Task, out: Arc<
         Task::Wait(_) => wait_ledger.clone(),
         Task::StatusImages { .. } | Task::StatusMembers { .. } => status_ledger.clone(),
     };
+    if let Some(report) = crate::commands::nothing_to_do(&task, &out) {
+        return report;
+    }
     let work: Work = Box::new(move || {
         let connection = match connect(&settings, &target, &out) {
             Ok(c) => c,
@@ -35,10 +38,12 @@ pub(super) fn run_task(settings: Settings, target: Target, task: Task, out: Arc<
         match &task {
             Task::Change(t) => change::run(session, &out, t, &change_ledger),
             Task::Wait(t) => wait::run(session, &out, t, &wait_ledger),
-            Task::StatusImages { statuses } => {
-                status::list(session, &out, statuses, &status_ledger)
+            Task::StatusImages { statuses, filter } => {
+                status::list(session, &out, statuses, filter, &status_ledger)
             }
-            Task::StatusMembers { ids } => status::members(session, ids, &status_ledger),
+            Task::StatusMembers { images } => {
+                status::members(session, &out, images, &status_ledger)
+            }
         }
     });
     watch(ledger, work)

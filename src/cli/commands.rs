@@ -166,6 +166,14 @@ pub struct StatusArgs {
     #[arg(long = "member-status", value_enum, value_name = "STATUS")]
     pub member_status: Option<MemberStatusArg>,
 
+    /// Only images owned by this project id
+    #[arg(long, value_name = "PROJECT")]
+    pub owner: Option<String>,
+
+    /// Only images whose name matches this glob (e.g. 'ubuntu-*')
+    #[arg(long, value_name = "GLOB")]
+    pub name: Option<String>,
+
     /// Show these jobs instead (like wait, without waiting)
     #[arg(long, value_name = "JOB_ID", num_args = 1..)]
     pub job: Vec<String>,

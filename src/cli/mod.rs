@@ -86,6 +86,7 @@ pub enum MemberStatusArg {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Profile of the config file to use [env: IMS_SHARE_PROFILE]
     #[arg(long, global = true, value_name = "NAME")]
@@ -160,6 +161,83 @@ pub struct GlobalArgs {
     pub hcloud_profile: Option<String>,
 }
 
+/// Global options that mean nothing to `ims-share sandbox` (the server): not listed in its
+/// help. `--sandbox-state` (the account it serves) and `-q` (its request log) stay.
+const CLIENT_ONLY: &[&str] = &[
+    "profile",
+    "config",
+    "region",
+    "project_id",
+    "endpoint",
+    "iam_endpoint",
+    "output",
+    "json",
+    "no_progress",
+    "verbose",
+    "request_timeout",
+    "retries",
+    "ca_bundle",
+    "sandbox",
+    "os_cloud",
+    "hcloud_profile",
+];
+
+/// The command line definition, as parsed and as documented (help, completions, man page).
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let cmd = Cli::command();
+    // A subcommand's own copy of a global option hides the global one there: the server's
+    // help lists only what applies to it, and the value still lands in the same place.
+    let hidden: Vec<clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| CLIENT_ONLY.contains(&a.get_id().as_str()))
+        .map(|a| a.clone().hide(true))
+        .collect();
+    cmd.mut_subcommand("sandbox", |s| s.args(hidden))
+}
+
+/// An option given to a command it does not belong to (`status --vault-id`): clap would
+/// suggest `-- --vault-id`, which is no help. Say which commands have it instead.
+pub(crate) fn misplaced_option(e: &clap::Error) -> Option<crate::error::Error> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::UnknownArgument {
+        return None;
+    }
+    let Some(ContextValue::String(given)) = e.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let flag = given.split('=').next().unwrap_or(given);
+    let name = flag.strip_prefix("--")?;
+    let cmd = command();
+    let owners: Vec<String> = cmd
+        .get_subcommands()
+        .filter(|sub| {
+            sub.get_arguments()
+                .any(|a| !a.is_global_set() && a.get_long() == Some(name))
+        })
+        .map(|sub| format!("`ims-share {}`", sub.get_name()))
+        .collect();
+    if owners.is_empty() {
+        return None;
+    }
+    let used = std::env::args()
+        .skip(1)
+        .find(|a| cmd.get_subcommands().any(|s| s.get_name() == a))
+        .map(|s| format!(" to `ims-share {s}`"))
+        .unwrap_or_default();
+    Some(crate::error::Error::usage_hint(
+        format!("{flag} does not belong{used}"),
+        format!("{flag} is an option of {}", owners.join(" and ")),
+    ))
+}
+
+/// Parses the arguments with [`command`].
+pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
+    use clap::FromArgMatches;
+    let matches = command().try_get_matches_from(args)?;
+    Cli::from_arg_matches(&matches)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,6 +246,7 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Cli::command().debug_assert();
+        command().debug_assert();
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! [`Output`](crate::output::Output) and returns a [`Report`]; none prints a result.
 
 pub(crate) mod change;
+pub(crate) mod lookup;
 #[cfg(feature = "sandbox")]
 pub(crate) mod serve;
 pub(crate) mod status;
@@ -9,7 +10,42 @@ pub(crate) mod wait;
 
 use crate::domain::JobId;
 use crate::error::{Error, Exit};
-use crate::report::Document;
+use crate::output::Output;
+use crate::report::{ChangeDoc, Document, JobsDoc};
+use crate::settings::{Mode, Selection, Task};
+
+/// An empty `-` (ids or job ids on standard input) is nothing to do: one line on stderr and
+/// exit 0, so pipelines do not fail when there is no work; nothing is connected or sent.
+pub(crate) fn nothing_to_do(task: &Task, out: &Output) -> Option<Report> {
+    match task {
+        Task::Change(t) if matches!(&t.selection, Selection::Images(refs) if refs.is_empty()) => {
+            out.note(&format!(
+                "nothing to {}: no image ids on standard input",
+                t.action.verb()
+            ));
+            Some(Report::ok(
+                Document::Change(ChangeDoc {
+                    images: Vec::new(),
+                    jobs: Vec::new(),
+                    per_image: t.mode == Mode::PerImage,
+                    no_wait: t.no_wait,
+                }),
+                Exit::Ok,
+            ))
+        }
+        Task::Wait(t) if t.jobs.is_empty() => {
+            out.note("nothing to wait for: no job ids on standard input");
+            Some(Report::ok(
+                Document::Jobs(JobsDoc {
+                    jobs: Vec::new(),
+                    per_image: !t.once,
+                }),
+                Exit::Ok,
+            ))
+        }
+        _ => None,
+    }
+}
 
 /// What a command has recorded so far, so that Ctrl-C (or a bug in a worker) can still report
 /// every job id it submitted.
@@ -17,10 +53,16 @@ pub(crate) trait Ledger: Send + Sync {
     fn so_far(&self) -> Report;
 }
 
-/// `ims-share wait A B` for a list of job ids.
-pub(crate) fn resume_line(jobs: &[JobId]) -> String {
+/// `ims-share --profile p wait A B`: the command that resumes waiting for `jobs` on the same
+/// account, `flags` being the flags that chose it (shell-quoted, see `settings`).
+pub(crate) fn resume_line(flags: &str, jobs: &[JobId]) -> String {
     let ids: Vec<&str> = jobs.iter().map(|j| j.as_str()).collect();
-    format!("ims-share wait {}", ids.join(" "))
+    let flags = if flags.is_empty() {
+        String::new()
+    } else {
+        format!(" {flags}")
+    };
+    format!("ims-share{flags} wait {}", ids.join(" "))
 }
 
 /// How a command ended: the document for stdout, the exit code, and what to say on stderr.

@@ -4,11 +4,13 @@
 use crate::api::glance;
 use crate::api::session::Session;
 use crate::api::wire::SharedImage;
+use crate::commands::lookup;
 use crate::commands::{Ledger, Report};
-use crate::domain::{ImageId, MemberStatus};
+use crate::domain::{ImageId, ImageRef, MemberStatus};
 use crate::error::{Error, Exit};
 use crate::output::Output;
 use crate::report::{Document, ErrorInfo, ImagesDoc, MemberRow, MembersDoc, SharedRow, code};
+use crate::settings::Filter;
 use crate::sync::lock;
 use std::sync::Mutex;
 
@@ -76,6 +78,7 @@ pub(crate) fn list(
     session: &Session,
     out: &Output,
     statuses: &[MemberStatus],
+    filter: &Filter,
     ledger: &StatusLedger,
 ) -> Report {
     *lock(&ledger.found) = Found::Images(vec![Vec::new(); statuses.len()]);
@@ -97,7 +100,9 @@ pub(crate) fn list(
                 for img in page.images {
                     let Some(id) = img.id.clone() else { continue };
                     // The listing may hold images you own (shared by you): not shared with you.
-                    if img.owner.as_deref() == Some(session.project_id()) {
+                    if img.owner.as_deref() == Some(session.project_id())
+                        || !filter.keeps(img.owner.as_deref(), img.name.as_deref())
+                    {
                         continue;
                     }
                     lists[i].push(shared_row(img, id, status));
@@ -115,7 +120,14 @@ pub(crate) fn list(
         Some(Ok(())) => None,
     });
     match failure {
-        None => Report::ok(doc, Exit::Ok),
+        None => {
+            if let Document::Images(d) = &doc
+                && d.images.is_empty()
+            {
+                out.note(&nothing_listed(statuses, filter));
+            }
+            Report::ok(doc, Exit::Ok)
+        }
         Some(e) => Report {
             doc: Some(doc),
             exit: e.exit(),
@@ -126,8 +138,43 @@ pub(crate) fn list(
     }
 }
 
-/// `status IMAGE...`: your member entry of each image, one GET each.
-pub(crate) fn members(session: &Session, ids: &[ImageId], ledger: &StatusLedger) -> Report {
+/// What an empty listing means, said on stderr (an empty table shows nothing at all).
+fn nothing_listed(statuses: &[MemberStatus], filter: &Filter) -> String {
+    let which = match statuses {
+        [one] => format!(" are {one}"),
+        _ => String::new(),
+    };
+    let matching = if filter.is_empty() {
+        ""
+    } else {
+        " (with --owner / --name)"
+    };
+    format!("no images shared with you{which}{matching}")
+}
+
+/// `status IMAGE...`: your member entry of each image, one GET each (names looked up first).
+pub(crate) fn members(
+    session: &Session,
+    out: &Output,
+    images: &[ImageRef],
+    ledger: &StatusLedger,
+) -> Report {
+    let listed = if lookup::has_names(images) {
+        out.spin("looking up image names…");
+        let listed = lookup::list(session, &MemberStatus::ALL);
+        out.clear_spinner();
+        match listed {
+            Ok(l) => l,
+            Err(e) => return Report::failed(e),
+        }
+    } else {
+        Vec::new()
+    };
+    let ids = match lookup::resolve(images, &listed) {
+        Ok(ids) => ids,
+        Err(e) => return Report::failed(e),
+    };
+    let ids = &ids[..];
     let member_id = session.project_id().to_string();
     let blank = |id: &ImageId| MemberRow {
         image_id: id.to_string(),

@@ -1,10 +1,14 @@
 //! `wait JOB...` and `status --job JOB...`: the polling loop of [`crate::poll`] over jobs given
 //! by id, and the job rows it ends with.
 
+use crate::api::glance;
 use crate::api::session::Session;
 use crate::commands::Report;
 use crate::commands::{Ledger, resume_line};
-use crate::domain::{JobId, JobStatus};
+use crate::domain::{ImageId, JobId, MemberStatus, Outcome};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+const MEMBER_CONCURRENCY: usize = 8;
 use crate::error::Exit;
 use crate::output::Output;
 use crate::poll::{Jobs, Tracked, WaitEnd, wait_jobs};
@@ -17,12 +21,21 @@ use std::time::Instant;
 #[derive(Default)]
 pub(crate) struct WaitLedger {
     jobs: Jobs,
+    /// The flags of the resume lines.
+    resume: std::sync::Mutex<String>,
+    /// `wait` (the images of the jobs) or `status --job` (the jobs).
+    per_image: AtomicBool,
 }
 
 impl WaitLedger {
+    fn resume(&self) -> String {
+        lock(&self.resume).clone()
+    }
+
     fn doc(&self) -> JobsDoc {
         JobsDoc {
             jobs: lock(&self.jobs).iter().map(Tracked::row).collect(),
+            per_image: self.per_image.load(Ordering::SeqCst),
         }
     }
 
@@ -40,7 +53,10 @@ impl Ledger for WaitLedger {
         let running = self.unfinished();
         let mut notes = vec!["interrupted".to_string()];
         if !running.is_empty() {
-            notes.push(format!("resume with: {}", resume_line(&running)));
+            notes.push(format!(
+                "resume with: {}",
+                resume_line(&self.resume(), &running)
+            ));
         }
         Report {
             doc: Some(Document::Jobs(self.doc())),
@@ -52,9 +68,47 @@ impl Ledger for WaitLedger {
     }
 }
 
+/// A job says `success` for an image, not whether it was accepted or rejected: the member
+/// says (one GET each, a few at a time). An image whose member cannot be read stays
+/// `submitted`: done, but not known as what.
+fn settle_outcomes(session: &Session, doc: &mut JobsDoc) {
+    let member = session.project_id().to_string();
+    let done: Vec<(usize, usize, ImageId)> = doc
+        .jobs
+        .iter()
+        .enumerate()
+        .flat_map(|(j, job)| {
+            job.images.iter().enumerate().filter_map(move |(i, img)| {
+                (img.error.is_none())
+                    .then(|| ImageId::parse(&img.image_id).map(|id| (j, i, id)))
+                    .flatten()
+            })
+        })
+        .collect();
+    let answers = crate::pool::run(
+        &done,
+        MEMBER_CONCURRENCY,
+        false,
+        &|| session.stopped() || crate::interrupt::is_set(),
+        &|(_, _, id)| glance::member(session, id, &member),
+    );
+    for ((j, i, _), answer) in done.iter().zip(answers) {
+        let status = answer
+            .and_then(Result::ok)
+            .and_then(|m| m.status.as_deref().and_then(MemberStatus::parse));
+        doc.jobs[*j].images[*i].outcome = match status {
+            Some(MemberStatus::Accepted) => Outcome::Accepted,
+            Some(MemberStatus::Rejected) => Outcome::Rejected,
+            _ => Outcome::Submitted,
+        };
+    }
+}
+
 /// `wait JOB...` and `status --job JOB...`.
 pub(crate) fn run(session: &Session, out: &Output, task: &WaitTask, ledger: &WaitLedger) -> Report {
     let start = Instant::now();
+    *lock(&ledger.resume) = task.resume.clone();
+    ledger.per_image.store(!task.once, Ordering::SeqCst);
     {
         let mut list = lock(&ledger.jobs);
         *list = task
@@ -73,8 +127,11 @@ pub(crate) fn run(session: &Session, out: &Output, task: &WaitTask, ledger: &Wai
         task.once,
     );
     out.clear_spinner();
-    let doc = ledger.doc();
-    let failed = doc.jobs.iter().any(|j| j.status == JobStatus::Failed);
+    let mut doc = ledger.doc();
+    if doc.per_image && !matches!(end, WaitEnd::Interrupted) {
+        settle_outcomes(session, &mut doc);
+    }
+    let failed = doc.jobs.iter().any(|j| j.status.is_failure());
     let running = ledger.unfinished();
     match end {
         WaitEnd::Interrupted => ledger.so_far(),
@@ -86,7 +143,7 @@ pub(crate) fn run(session: &Session, out: &Output, task: &WaitTask, ledger: &Wai
             } else {
                 vec![format!(
                     "jobs not finished: resume with: {}",
-                    resume_line(&running)
+                    resume_line(&task.resume, &running)
                 )]
             },
             error: Some(e),
@@ -109,7 +166,7 @@ pub(crate) fn run(session: &Session, out: &Output, task: &WaitTask, ledger: &Wai
                         .collect::<Vec<_>>()
                         .join(" ")
                 ),
-                format!("resume with: {}", resume_line(&running)),
+                format!("resume with: {}", resume_line(&task.resume, &running)),
             ],
         },
         WaitEnd::AllDone => Report::ok(

@@ -37,7 +37,7 @@ pub(super) struct ImageView<'a> {
     whole_image: Option<&'static str>,
 }
 
-pub(super) fn image_view(image: &Image) -> ImageView<'_> {
+pub(super) fn image_view(image: &Image, mark_whole: bool) -> ImageView<'_> {
     ImageView {
         id: &image.id,
         name: &image.name,
@@ -59,7 +59,7 @@ pub(super) fn image_view(image: &Image) -> ImageView<'_> {
         schema: "/v2/schemas/image",
         image_type: image.image_type.as_deref(),
         os_version: image.os_version.as_deref(),
-        whole_image: image.whole_image.then_some("true"),
+        whole_image: (mark_whole && image.whole_image).then_some("true"),
     }
 }
 
@@ -194,7 +194,10 @@ pub(super) fn list_images(state: &State, req: &HttpRequest, caller: &Caller) -> 
         format!("{first}{sep}marker={last}")
     });
     let body = Page {
-        images: page.iter().map(|i| image_view(i)).collect(),
+        images: page
+            .iter()
+            .map(|i| image_view(i, state.settings.mark_whole_images))
+            .collect(),
         first,
         schema: "/v2/schemas/images",
         next,

@@ -86,12 +86,16 @@ pub(super) fn batch_update(
             .filter_map(|i| state.image(i))
             .find(|img| img.whole_image && state.member(&img.id, &caller.project_id).is_some())
     {
+        let which = if state.settings.vault_error_names_image {
+            format!(" {}", whole.id)
+        } else {
+            String::new()
+        };
         return ims_error(
             400,
             "IMG.0001",
             &format!(
-                "The request message format is invalid: vault_id is required to accept the full-ECS image {}.",
-                whole.id
+                "The request message format is invalid: vault_id is required to accept the full-ECS image{which}."
             ),
         );
     }

@@ -52,6 +52,11 @@ pub struct StateSettings {
     pub page_limit: usize,
     /// How long issued tokens live.
     pub token_ttl_ms: u64,
+    /// Whether the listing marks full-ECS images (`__whole_image`); IMS documents never
+    /// mention the mark, so a client must cope without it.
+    pub mark_whole_images: bool,
+    /// Whether the batch refusal for a missing vault names the image.
+    pub vault_error_names_image: bool,
 }
 
 impl Default for StateSettings {
@@ -61,6 +66,8 @@ impl Default for StateSettings {
             vault_check: VaultCheck::Request,
             page_limit: 1000,
             token_ttl_ms: 24 * 3600 * 1000,
+            mark_whole_images: true,
+            vault_error_names_image: true,
         }
     }
 }

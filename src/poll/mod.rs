@@ -111,14 +111,26 @@ pub(crate) fn wait_jobs(
                     Some(Err(_)) => {}
                 }
                 t.next_at = polled_at + schedule::next_gap(polled_at - t.since, interval);
-                if t.done() && t.status() == JobStatus::Failed {
-                    let row = t.row();
-                    out.note(&format!(
-                        "job {} failed: {}{}",
-                        t.job,
-                        row.error_code.map(|c| format!("{c}: ")).unwrap_or_default(),
-                        row.fail_reason.unwrap_or_else(|| "no reason given".into())
-                    ));
+                match t.status() {
+                    JobStatus::Failed => {
+                        let row = t.row();
+                        out.note(&format!(
+                            "job {} failed: {}{}",
+                            t.job,
+                            row.error_code.map(|c| format!("{c}: ")).unwrap_or_default(),
+                            row.fail_reason.unwrap_or_else(|| "no reason given".into())
+                        ));
+                    }
+                    JobStatus::NotFound => {
+                        let row = t.row();
+                        out.note(&format!(
+                            "job {} not found ({}: {}): check the id, or choose the project and region that submitted it (--profile, --region, --project-id)",
+                            t.job,
+                            row.error_code.unwrap_or_default(),
+                            row.fail_reason.unwrap_or_default()
+                        ));
+                    }
+                    _ => {}
                 }
             }
             drop(list);

@@ -1,10 +1,21 @@
 //! One job being waited for: when it was submitted, when to ask next, what it said last.
 
+use crate::api::ims;
 use crate::api::wire::Job;
-use crate::domain::{JobId, JobStatus};
+use crate::domain::{JobId, JobStatus, Outcome};
 use crate::error::ServiceError;
-use crate::report::{JobImageRow, JobRow};
+use crate::report::{JobImageRow, JobRefRow, JobRow};
 use std::time::Instant;
+
+/// The job query was refused because there is no such job: a 404, or a 400 that says so
+/// (IMS-API.md §14a: "an unknown job id: 404 (or 400) with an IMG code").
+fn not_found(e: &ServiceError) -> bool {
+    let says = |m: &str| {
+        let m = m.to_ascii_lowercase();
+        m.contains("not exist") || m.contains("not found")
+    };
+    e.status == 404 || (e.status == 400 && says(&e.message))
+}
 
 #[derive(Debug, Clone)]
 pub(crate) struct Tracked {
@@ -29,8 +40,12 @@ impl Tracked {
     }
 
     pub(crate) fn status(&self) -> JobStatus {
-        if self.refused.is_some() {
-            return JobStatus::Failed;
+        if let Some(e) = &self.refused {
+            return if not_found(e) {
+                JobStatus::NotFound
+            } else {
+                JobStatus::Failed
+            };
         }
         match &self.last {
             Some(job) => JobStatus::from_service(job.status.as_deref()),
@@ -40,6 +55,19 @@ impl Tracked {
 
     pub(crate) fn done(&self) -> bool {
         self.status().is_terminal()
+    }
+
+    /// The job as `accept` lists it.
+    pub(crate) fn job_ref(&self) -> JobRefRow {
+        let row = self.row();
+        JobRefRow {
+            job_id: row.job_id,
+            status: row.status,
+            error_code: row.error_code,
+            fail_reason: row.fail_reason,
+            begin_time: row.begin_time,
+            end_time: row.end_time,
+        }
     }
 
     pub(crate) fn row(&self) -> JobRow {
@@ -58,16 +86,19 @@ impl Tracked {
             error_code,
             images: job
                 .results
-                .unwrap_or_default()
-                .into_iter()
+                .iter()
+                .flatten()
                 .filter_map(|r| {
                     let ok = r.is_success();
                     Some(JobImageRow {
-                        image_id: r.image_id?,
-                        status: if ok {
-                            "success".into()
+                        image_id: r.image_id.clone()?,
+                        status: if ok { "success" } else { "failed" }.into(),
+                        error: (!ok).then(|| ims::result_error(&job, r)),
+                        // Until the member says which: the job did what it was asked.
+                        outcome: if ok {
+                            Outcome::Submitted
                         } else {
-                            "failed".into()
+                            Outcome::Failed
                         },
                     })
                 })

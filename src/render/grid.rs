@@ -6,11 +6,13 @@ use super::plain::field;
 use crate::text::cap;
 use comfy_table::{Cell, Color, ColumnConstraint, ContentArrangement, Table, presets};
 
+/// Green for what is settled as asked (an image accepted or rejected, a job done), yellow for
+/// what is still under way, red for failures only.
 fn status_color(status: &str) -> Option<Color> {
     match status {
-        "accepted" | "success" => Some(Color::Green),
+        "accepted" | "rejected" | "success" => Some(Color::Green),
         "pending" | "running" | "init" | "submitted" => Some(Color::Yellow),
-        "rejected" | "failed" => Some(Color::Red),
+        "failed" | "not_found" => Some(Color::Red),
         _ => None,
     }
 }

@@ -11,6 +11,44 @@ use crate::output::Format;
 use crate::report::Document;
 
 pub(crate) use plain::plain;
+
+use crate::report::{ChangeDoc, ChangeRow, JobsDoc};
+
+/// `wait`'s jobs seen as `accept` reports them: one row per image of the jobs, then the jobs.
+fn as_change(d: &JobsDoc) -> ChangeDoc {
+    ChangeDoc {
+        images: d
+            .jobs
+            .iter()
+            .flat_map(|j| {
+                j.images.iter().map(|i| ChangeRow {
+                    image_id: i.image_id.clone(),
+                    status: i.outcome,
+                    job_id: Some(j.job_id.clone()),
+                    error: i.error.clone(),
+                    name: None,
+                    member_id: None,
+                    created_at: None,
+                    updated_at: None,
+                })
+            })
+            .collect(),
+        jobs: d
+            .jobs
+            .iter()
+            .map(|j| crate::report::JobRefRow {
+                job_id: j.job_id.clone(),
+                status: j.status.clone(),
+                error_code: j.error_code.clone(),
+                fail_reason: j.fail_reason.clone(),
+                begin_time: j.begin_time.clone(),
+                end_time: j.end_time.clone(),
+            })
+            .collect(),
+        per_image: false,
+        no_wait: false,
+    }
+}
 pub(crate) use table::table;
 
 /// How a table looks: colour and width come from the terminal.
@@ -28,16 +66,17 @@ pub(crate) fn render(doc: &Document, format: Format, style: Style) -> String {
     }
 }
 
+/// One JSON document, its keys in the order PRODUCT.md writes them (the order of the fields of
+/// the report's types), not sorted.
 pub(crate) fn json(doc: &Document) -> String {
-    let value = match doc {
-        Document::Change(d) => serde_json::to_value(d),
-        Document::Images(d) => serde_json::to_value(d),
-        Document::Members(d) => serde_json::to_value(d),
-        Document::Jobs(d) => serde_json::to_value(d),
-        Document::DryRun(d) => serde_json::to_value(d),
-    }
-    .expect("documents serialise");
-    let mut text = serde_json::to_string_pretty(&value).expect("documents serialise");
+    let text = match doc {
+        Document::Change(d) => serde_json::to_string_pretty(d),
+        Document::Images(d) => serde_json::to_string_pretty(d),
+        Document::Members(d) => serde_json::to_string_pretty(d),
+        Document::Jobs(d) => serde_json::to_string_pretty(d),
+        Document::DryRun(d) => serde_json::to_string_pretty(d),
+    };
+    let mut text = text.expect("documents serialise");
     text.push('\n');
     text
 }

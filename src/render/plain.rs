@@ -60,6 +60,33 @@ pub(crate) fn plain(doc: &Document) -> String {
                 field(r.updated_at.as_deref()),
             ]
         })),
+        // `wait`: the accept/reject rows, one per image of the jobs; a job with no image to
+        // show (not found, failed before it named any, still running) has one row of its own
+        // with an empty image id and the job's status.
+        Document::Jobs(d) if d.per_image => rows(d.jobs.iter().flat_map(|j| {
+            let job = field(Some(j.job_id.as_str()));
+            if j.images.is_empty() {
+                return vec![vec![
+                    String::new(),
+                    field(Some(j.status.as_str())),
+                    job,
+                    field(j.error_code.as_deref()),
+                    field(j.fail_reason.as_deref()),
+                ]];
+            }
+            j.images
+                .iter()
+                .map(|i| {
+                    vec![
+                        field(Some(&i.image_id)),
+                        field(Some(i.outcome.as_str())),
+                        job.clone(),
+                        field(i.error.as_ref().map(|e| e.code.as_str())),
+                        field(i.error.as_ref().map(|e| e.message.as_str())),
+                    ]
+                })
+                .collect()
+        })),
         Document::Jobs(d) => rows(d.jobs.iter().map(|j| {
             vec![
                 field(Some(j.job_id.as_str())),

@@ -2,7 +2,9 @@
 
 use super::Style;
 use super::grid::{col, grid, status_col};
+use super::plain::field;
 use crate::report::{Document, ErrorInfo};
+use crate::text::cap;
 
 fn short_job(id: &str) -> &str {
     &id[..id.len().min(8)]
@@ -64,7 +66,7 @@ pub(crate) fn table(doc: &Document, style: Style) -> String {
                 .collect();
             let mut text = grid(&columns, &rows, style);
             if let Some(m) = member.filter(|_| !text.is_empty()) {
-                text.push_str(&format!("member {m}\n"));
+                text.push_str(&format!("member {}\n", field(Some(m))));
             }
             text
         }
@@ -101,7 +103,20 @@ pub(crate) fn table(doc: &Document, style: Style) -> String {
             let mut text = grid(&columns, &rows, style);
             if !text.is_empty() {
                 for j in &d.jobs {
-                    text.push_str(&format!("job {}  {}\n", j.job_id, j.status.as_str()));
+                    let why = match (&j.error_code, &j.fail_reason) {
+                        (None, None) => String::new(),
+                        (code, reason) => format!(
+                            "  {}",
+                            cap(
+                                &field(Some(&error_text(Some(&ErrorInfo::new(
+                                    code.clone().unwrap_or_default(),
+                                    reason.clone().unwrap_or_default()
+                                ))))),
+                                200
+                            )
+                        ),
+                    };
+                    text.push_str(&format!("job {}  {}{why}\n", j.job_id, j.status.as_str()));
                 }
             }
             text
@@ -112,7 +127,7 @@ pub(crate) fn table(doc: &Document, style: Style) -> String {
                 col("NAME", true, 0),
                 col("OWNER", false, 2),
                 status_col("STATUS"),
-                col("UPDATED", false, 1),
+                col("IMAGE UPDATED", false, 1),
             ];
             let rows: Vec<Vec<String>> = d
                 .images
@@ -158,6 +173,21 @@ pub(crate) fn table(doc: &Document, style: Style) -> String {
                 })
                 .collect();
             grid(&columns, &rows, style)
+        }
+        Document::Jobs(d) if d.per_image => {
+            let change = super::as_change(d);
+            if change.images.is_empty() {
+                // Nothing finished to show per image: the jobs themselves.
+                table(
+                    &Document::Jobs(crate::report::JobsDoc {
+                        jobs: d.jobs.clone(),
+                        per_image: false,
+                    }),
+                    style,
+                )
+            } else {
+                table(&Document::Change(change), style)
+            }
         }
         Document::Jobs(d) => {
             let columns = [
@@ -209,7 +239,12 @@ pub(crate) fn table(doc: &Document, style: Style) -> String {
                 .collect();
             let mut text = grid(&columns, &rows, style);
             for r in &d.requests {
-                text.push_str(&format!("would send: {} {} {}\n", r.method, r.url, r.body));
+                text.push_str(&format!(
+                    "would send: {} {} {}\n",
+                    r.method,
+                    field(Some(&r.url)),
+                    field(Some(&r.body.to_string()))
+                ));
             }
             text
         }

@@ -38,6 +38,10 @@ fn change_doc() -> ChangeDoc {
         jobs: vec![JobRefRow {
             job_id: job("ff8080814dbd65d7014dbe0d84db0013"),
             status: JobStatus::Failed,
+            error_code: Some("IMG.0046".into()),
+            fail_reason: Some("The image is unavailable.".into()),
+            begin_time: None,
+            end_time: None,
         }],
         per_image: false,
         no_wait: false,
@@ -190,6 +194,7 @@ fn colour_marks_statuses() {
 #[test]
 fn jobs_plain_columns() {
     let doc = Document::Jobs(JobsDoc {
+        per_image: false,
         jobs: vec![JobRow {
             job_id: job("9a175ac692fa12540193005c340f321c"),
             job_type: Some("imsUpdateImageMembersJob".into()),

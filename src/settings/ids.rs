@@ -79,7 +79,14 @@ pub(crate) fn parse_all<T: Clone + Eq + std::hash::Hash>(
     }
     Err(Error::usage_hint(
         format!("invalid {kind}{}: {}", s(bad.len()), bad.join(", ")),
-        format!("a {kind} looks like {example}; nothing was sent"),
+        format!(
+            "{} {kind} looks like {example}; nothing was sent",
+            if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            }
+        ),
     ))
 }
 

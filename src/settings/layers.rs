@@ -111,7 +111,18 @@ fn profile_layers(
             });
             match default_name {
                 Some(name) if profile_name.as_ref().map(|(n, _)| n) != Some(&name) => {
-                    Some(named_profile(Some(l), &path, &name, "default_profile")?)
+                    match named_profile(Some(l), &path, &name, "default_profile") {
+                        Ok(layer) => Some(layer),
+                        // The chosen source ranks above the default: a stale default is
+                        // worth a warning, not a refusal.
+                        Err(e) if explicit.is_some() => {
+                            warnings.push(format!(
+                                "{e} (default_profile); it is not used, since another source was chosen"
+                            ));
+                            None
+                        }
+                        Err(e) => return Err(e),
+                    }
                 }
                 _ => None,
             }

@@ -21,7 +21,7 @@ mod tests;
 
 pub(crate) use crate::api::client::Proxies;
 pub(crate) use target::Target;
-pub(crate) use task::{ChangeTask, Mode, Selection, Task, WaitTask};
+pub(crate) use task::{ChangeTask, Filter, Mode, Selection, Task, WaitTask};
 #[cfg(feature = "sandbox")]
 pub(crate) use task::{Faults, ServeTask};
 
@@ -102,7 +102,7 @@ pub(crate) fn from_cli(
     } else {
         Target::Cloud(Box::new(target::cloud_target(g, env, &mut warnings)?))
     };
-    let task = task::finish_task(draft, &target)?;
+    let task = task::finish_task(draft, &target, resume_flags(g))?;
     Ok(Settings {
         output,
         net,
@@ -123,6 +123,32 @@ impl Settings {
             _ => Vec::new(),
         }
     }
+}
+
+/// The flags that chose the account, shell-quoted, so that a printed "resume with" line, pasted
+/// into a shell, waits on the same account.
+fn resume_flags(g: &cli::GlobalArgs) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let mut flag = |name: &str, value: Option<String>| {
+        if let Some(v) = value {
+            words.push(name.to_string());
+            words.push(v);
+        }
+    };
+    let path = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
+    flag("--config", path(&g.config));
+    flag("--profile", g.profile.clone());
+    flag("--os-cloud", g.os_cloud.clone());
+    flag("--hcloud-profile", g.hcloud_profile.clone());
+    flag("--region", g.region.clone());
+    flag("--project-id", g.project_id.clone());
+    flag("--endpoint", g.endpoint.clone());
+    flag("--iam-endpoint", g.iam_endpoint.clone());
+    flag("--sandbox-state", path(&g.sandbox_state));
+    if g.sandbox {
+        words.insert(0, "--sandbox".to_string());
+    }
+    shell_words::join(words)
 }
 
 fn proxies(env: &Env) -> Proxies {
@@ -150,8 +176,11 @@ fn output_config(g: &cli::GlobalArgs, env: &Env, terminal: Terminal) -> OutputCo
             None => Format::Plain,
         }
     };
-    // NO_COLOR: any non-empty value turns colour off (no-color.org).
-    let color = format == Format::Table && terminal.stdout && env.get("NO_COLOR").is_none();
+    // NO_COLOR: any non-empty value turns colour off (no-color.org); so does a dumb terminal.
+    let color = format == Format::Table
+        && terminal.stdout
+        && env.get("NO_COLOR").is_none()
+        && env.get("TERM") != Some("dumb");
     OutputConfig {
         format,
         color,

@@ -4,7 +4,7 @@
 use super::ids;
 use super::target::Target;
 use crate::cli::{self, MemberStatusArg, ModeArg};
-use crate::domain::{Action, Cloud, ImageId, JobId, MemberStatus, valid_project_id};
+use crate::domain::{Action, Cloud, ImageRef, JobId, MemberStatus, valid_project_id};
 use crate::error::Error;
 use std::io::Read;
 use std::time::Duration;
@@ -18,15 +18,51 @@ pub(crate) enum Mode {
 /// Which images an accept or reject is about.
 #[derive(Debug, Clone)]
 pub(crate) enum Selection {
-    Ids(Vec<ImageId>),
-    AllPending {
-        owner: Option<String>,
-        name: Option<glob::Pattern>,
-    },
+    /// By id or by name.
+    Images(Vec<ImageRef>),
+    AllPending(Filter),
+}
+
+/// `--owner` and `--name`: which images of a listing to keep.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Filter {
+    pub(crate) owner: Option<String>,
+    pub(crate) name: Option<glob::Pattern>,
+}
+
+impl Filter {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.owner.is_none() && self.name.is_none()
+    }
+
+    pub(crate) fn keeps(&self, owner: Option<&str>, name: Option<&str>) -> bool {
+        self.owner.as_deref().is_none_or(|want| owner == Some(want))
+            && self
+                .name
+                .as_ref()
+                .is_none_or(|p| name.is_some_and(|n| p.matches(n)))
+    }
+
+    fn from_flags(owner: &Option<String>, name: &Option<String>) -> Result<Filter, Error> {
+        let name = name
+            .as_deref()
+            .map(|g| {
+                glob::Pattern::new(g).map_err(|e| {
+                    Error::usage(format!("invalid --name glob '{}': {e}", g.escape_debug()))
+                })
+            })
+            .transpose()?;
+        Ok(Filter {
+            owner: owner.clone(),
+            name,
+        })
+    }
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct ChangeTask {
+    /// The flags that chose the account, shell-quoted, for the "resume with" lines.
+    pub(crate) resume: String,
     pub(crate) action: Action,
     pub(crate) selection: Selection,
     pub(crate) vault_id: Option<String>,
@@ -42,6 +78,8 @@ pub(crate) struct ChangeTask {
 
 #[derive(Debug, Clone)]
 pub(crate) struct WaitTask {
+    /// The flags that chose the account, shell-quoted, for the "resume with" lines.
+    pub(crate) resume: String,
     pub(crate) jobs: Vec<JobId>,
     pub(crate) timeout: Duration,
     pub(crate) interval: Duration,
@@ -80,8 +118,13 @@ pub(crate) struct Faults {
 #[derive(Debug, Clone)]
 pub(crate) enum Task {
     Change(ChangeTask),
-    StatusImages { statuses: Vec<MemberStatus> },
-    StatusMembers { ids: Vec<ImageId> },
+    StatusImages {
+        statuses: Vec<MemberStatus>,
+        filter: Filter,
+    },
+    StatusMembers {
+        images: Vec<ImageRef>,
+    },
     Wait(WaitTask),
 }
 
@@ -99,13 +142,9 @@ pub(super) fn draft_wait(w: &cli::WaitArgs, stdin: &mut dyn Read) -> Result<Draf
         "job id",
         "ff8080814dbd65d7014dbe0d84db0013",
     )?;
-    if jobs.is_empty() {
-        return Err(Error::usage(
-            "no job ids to wait for (standard input was empty)",
-        ));
-    }
     Ok(Draft {
         task: Task::Wait(WaitTask {
+            resume: String::new(),
             jobs,
             timeout: w.timeout,
             interval: w.interval,
@@ -156,30 +195,13 @@ pub(super) fn draft_change(
         )));
     }
     let selection = if c.all_pending {
-        let name = c
-            .name
-            .as_deref()
-            .map(|g| {
-                glob::Pattern::new(g)
-                    .map_err(|e| Error::usage(format!("invalid --name glob '{g}': {e}")))
-            })
-            .transpose()?;
-        Selection::AllPending {
-            owner: c.owner.clone(),
-            name,
-        }
+        Selection::AllPending(Filter::from_flags(&c.owner, &c.name)?)
     } else {
-        let (words, _) = ids::gather(&c.ids, stdin)?;
-        let ids = ids::parse_all(
-            &words,
-            ImageId::parse,
-            "image id",
-            "d164b5df-1bc3-4c3f-893e-3e471fd16e64",
-        )?;
-        Selection::Ids(ids)
+        Selection::Images(image_refs(&c.ids, stdin)?)
     };
     Ok(Draft {
         task: Task::Change(ChangeTask {
+            resume: String::new(),
             action,
             selection,
             vault_id,
@@ -199,14 +221,36 @@ pub(super) fn draft_change(
     })
 }
 
+/// Image ids and names from the arguments and standard input.
+fn image_refs(args: &[String], stdin: &mut dyn Read) -> Result<Vec<ImageRef>, Error> {
+    let (words, _) = ids::gather(args, stdin)?;
+    ids::parse_all(
+        &words,
+        ImageRef::parse,
+        "image id or name",
+        "d164b5df-1bc3-4c3f-893e-3e471fd16e64 or ubuntu-24.04-server",
+    )
+}
+
 pub(super) fn draft_status(s: &cli::StatusArgs, stdin: &mut dyn Read) -> Result<Draft, Error> {
     if !s.job.is_empty() && !s.ids.is_empty() {
         return Err(Error::usage("status takes image ids or --job, not both"));
     }
-    if s.member_status.is_some() && (!s.job.is_empty() || !s.ids.is_empty()) {
-        return Err(Error::usage(
-            "--member-status filters the list of shared images; it cannot be combined with image ids or --job",
-        ));
+    let filters: Vec<&str> = [
+        s.member_status.map(|_| "--member-status"),
+        s.owner.as_ref().map(|_| "--owner"),
+        s.name.as_ref().map(|_| "--name"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !filters.is_empty() && (!s.job.is_empty() || !s.ids.is_empty()) {
+        return Err(Error::usage(format!(
+            "{} filter{} the list of shared images; {} cannot be combined with image ids or --job",
+            filters.join(" and "),
+            if filters.len() == 1 { "s" } else { "" },
+            if filters.len() == 1 { "it" } else { "they" },
+        )));
     }
     let task = if !s.job.is_empty() {
         let (words, _) = ids::gather(&s.job, stdin)?;
@@ -217,20 +261,16 @@ pub(super) fn draft_status(s: &cli::StatusArgs, stdin: &mut dyn Read) -> Result<
             "ff8080814dbd65d7014dbe0d84db0013",
         )?;
         Task::Wait(WaitTask {
+            resume: String::new(),
             jobs,
             timeout: Duration::ZERO,
             interval: Duration::ZERO,
             once: true,
         })
     } else if !s.ids.is_empty() {
-        let (words, _) = ids::gather(&s.ids, stdin)?;
-        let ids = ids::parse_all(
-            &words,
-            ImageId::parse,
-            "image id",
-            "d164b5df-1bc3-4c3f-893e-3e471fd16e64",
-        )?;
-        Task::StatusMembers { ids }
+        Task::StatusMembers {
+            images: image_refs(&s.ids, stdin)?,
+        }
     } else {
         let statuses = match s.member_status {
             None | Some(MemberStatusArg::All) => MemberStatus::ALL.to_vec(),
@@ -238,7 +278,10 @@ pub(super) fn draft_status(s: &cli::StatusArgs, stdin: &mut dyn Read) -> Result<
             Some(MemberStatusArg::Accepted) => vec![MemberStatus::Accepted],
             Some(MemberStatusArg::Rejected) => vec![MemberStatus::Rejected],
         };
-        Task::StatusImages { statuses }
+        Task::StatusImages {
+            statuses,
+            filter: Filter::from_flags(&s.owner, &s.name)?,
+        }
     };
     Ok(Draft {
         task,
@@ -276,21 +319,23 @@ pub(super) fn serve_task(
 
 /// Settles what needed the target: the mode of an accept or reject, and the combinations it
 /// forbids.
-pub(super) fn finish_task(draft: Draft, target: &Target) -> Result<Task, Error> {
-    let Task::Change(mut change) = draft.task else {
-        return Ok(draft.task);
+pub(super) fn finish_task(draft: Draft, target: &Target, resume: String) -> Result<Task, Error> {
+    let mut change = match draft.task {
+        Task::Change(change) => change,
+        Task::Wait(wait) => return Ok(Task::Wait(WaitTask { resume, ..wait })),
+        other => return Ok(other),
     };
+    change.resume = resume;
     let (default_mode, cloud) = match target {
         Target::Cloud(t) => (t.default_mode, t.account.cloud),
         #[cfg(feature = "sandbox")]
         Target::Sandbox { .. } => (Mode::Batch, None),
     };
     change.mode = draft.mode_flag.unwrap_or(default_mode);
-    if change.mode == Mode::PerImage && change.no_wait {
-        return Err(Error::usage_hint(
-            "--no-wait has no meaning in per-image mode: each image's request finishes before ims-share exits",
-            "drop --no-wait, or use --mode batch (IMS only)",
-        ));
+    // A per-image PUT has no job to wait for: --no-wait changes nothing there, so that one
+    // script works on every cloud.
+    if change.mode == Mode::PerImage {
+        change.no_wait = false;
     }
     if change.mode == Mode::Batch && cloud == Some(Cloud::Openstack) {
         return Err(Error::usage_hint(

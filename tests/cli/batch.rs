@@ -205,6 +205,8 @@ fn accept_past_its_timeout_reports_submitted_and_exit_4() {
 #[test]
 fn malformed_ids_are_exit_2_and_nothing_is_sent() {
     let f = Fixture::new();
+    // Turn 2: a word that is not an id is a name, looked up among the images shared with
+    // you; unknown names are exit 2 too, and nothing is changed.
     let r = run(f.cmd().args(["accept", img::UBUNTU, "not-an-id", "12345"]));
     r.code(2);
     assert!(
@@ -213,7 +215,14 @@ fn malformed_ids_are_exit_2_and_nothing_is_sent() {
         r.stderr
     );
     assert!(r.stdout.is_empty());
-    assert!(f.requests().is_empty(), "the emulator received nothing");
+    assert!(f.writes().is_empty(), "nothing was written");
+    // A broken id is refused before anything is sent.
+    let g = Fixture::new();
+    let r = run(g
+        .cmd()
+        .args(["accept", img::UBUNTU, "d164b5df-1bc3-4c3f-893e-3e471fd16e6"]));
+    r.code(2);
+    assert!(g.requests().is_empty(), "the emulator received nothing");
 }
 
 #[test]
@@ -271,7 +280,9 @@ fn wait_on_an_unknown_job_is_exit_1_with_the_img_code() {
         .args(["wait", "--json", "ffffffffffffffffffffffffffffffff"]));
     r.code(1);
     let jobs: JobsOut = r.json();
-    assert_eq!(jobs.jobs[0].status, "failed");
+    // PRODUCT.md, turn 2: a job that does not exist is `not_found`, not `failed`.
+    assert_eq!(jobs.jobs[0].status, "not_found");
+    assert!(r.stderr.contains("not found"), "{}", r.stderr);
     assert_eq!(jobs.jobs[0].error_code.as_deref(), Some("IMG.0003"));
     assert!(r.stderr.contains("IMG.0003"), "{}", r.stderr);
 }
@@ -340,8 +351,12 @@ fn chunks_follow_batch_size_and_are_waited_for_together() {
 
 #[test]
 fn a_chunk_refused_whole_is_split_until_the_culprit_stands_alone() {
-    let f = Fixture::new();
-    // The full-ECS image without a vault makes the emulator refuse any batch holding it (400).
+    // A service whose listing does not mark full-ECS images and whose refusal does not name
+    // the image: only halving finds it.
+    let mut state = seeded();
+    state.settings.mark_whole_images = false;
+    state.settings.vault_error_names_image = false;
+    let f = Fixture::with(state, Knobs::default());
     let ids = [img::UBUNTU, img::RHEL, img::POSTGRES_FULL_ECS, img::WINDOWS];
     let r = run(f.cmd().args(["accept", "--json"]).args(ids));
     r.code(1);

@@ -70,7 +70,7 @@ fn a_service_that_keeps_failing_is_exit_5_naming_every_attempt() {
     r.code(5);
     assert!(
         r.stderr.contains(
-            "failed after 3 attempts: HTTP 503 APIGW.0203; HTTP 503 APIGW.0203; HTTP 503 APIGW.0203"
+            "failed after 3 attempts: HTTP 503 APIGW.0203 (3 times); the last answer: The backend service is unavailable."
         ),
         "{}",
         r.stderr
@@ -320,7 +320,9 @@ fn ctrl_c_while_a_batch_put_is_in_flight_says_a_job_may_exist() {
         slow_for: Some(Duration::from_secs(30)),
         ..Knobs::default()
     });
-    let (child, mut stderr) = spawn(&f, &["accept", "-o", "plain", img::UBUNTU]);
+    // A reject: an accept by id lists the pending images first, and this test needs the
+    // batch PUT to be the request in flight.
+    let (child, mut stderr) = spawn(&f, &["reject", "-o", "plain", img::UBUNTU]);
     let started = Instant::now();
     while f.emu.in_flight() == 0 {
         assert!(

@@ -87,10 +87,11 @@ fn a_token_that_expires_mid_wait_leads_to_one_fresh_login() {
         },
     );
     f.write_config(&password_profile(&f, ""), 0o600);
-    let r = run(f.bare().args(["accept", "--json", img::UBUNTU, img::RHEL]));
+    // A reject: no pending listing first, so the token's single use is the PUT's.
+    let r = run(f.bare().args(["reject", "--json", img::UBUNTU, img::RHEL]));
     r.code(0);
     let out: ChangeOut = r.json();
-    assert!(out.images.iter().all(|i| i.status == "accepted"));
+    assert!(out.images.iter().all(|i| i.status == "rejected"));
     assert_eq!(logins(&f), 2, "one login, then one more after the 401");
     let refused: Vec<_> = f
         .requests()

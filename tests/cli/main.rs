@@ -8,6 +8,7 @@ mod completions;
 mod config;
 mod emulator;
 mod faults;
+mod field;
 mod hostile;
 mod identity;
 mod interop;

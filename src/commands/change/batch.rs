@@ -31,38 +31,35 @@ pub(super) struct Chunk {
     pub(super) vault_id: Option<String>,
 }
 
-/// Ordinary images and full-ECS images go in separate requests; only the latter carry the vault.
+/// The requests of a run, `batch_size` images each. With `--vault-id`, every accept request
+/// carries the vault, as the API documents' own examples do for batches that mix full-ECS and
+/// ordinary images: which images are full-ECS is not always known in advance.
 pub(super) fn plan_chunks(
     candidates: &[Candidate],
     batch_size: usize,
     vault_id: Option<&str>,
     action: Action,
 ) -> Vec<Chunk> {
-    let needs_vault = |c: &Candidate| action == Action::Accept && c.whole_image;
-    let ordinary: Vec<ImageId> = candidates
-        .iter()
-        .filter(|c| !needs_vault(c))
-        .map(|c| c.id.clone())
-        .collect();
-    let whole: Vec<ImageId> = candidates
-        .iter()
-        .filter(|c| needs_vault(c))
-        .map(|c| c.id.clone())
-        .collect();
-    let mut chunks: Vec<Chunk> = ordinary
+    let vault = vault_id.filter(|_| action == Action::Accept);
+    candidates
         .chunks(batch_size.max(1))
         .map(|c| Chunk {
-            images: c.to_vec(),
-            vault_id: None,
+            images: c.iter().map(|c| c.id.clone()).collect(),
+            vault_id: vault.map(str::to_string),
         })
-        .collect();
-    if let Some(v) = vault_id {
-        chunks.extend(whole.chunks(batch_size.max(1)).map(|c| Chunk {
-            images: c.to_vec(),
-            vault_id: Some(v.to_string()),
-        }));
-    }
-    chunks
+        .collect()
+}
+
+/// A 400 that says a vault is missing and names an image of the chunk (a service may refuse a
+/// whole batch for one full-ECS image, IMS-API.md §14a).
+fn needs_a_vault(e: &ServiceError, chunk: &Chunk) -> bool {
+    e.status == 400
+        && chunk.vault_id.is_none()
+        && e.message.to_ascii_lowercase().contains("vault")
+        && chunk
+            .images
+            .iter()
+            .any(|id| e.message.contains(id.as_str()))
 }
 
 fn splittable(e: &ServiceError) -> bool {
@@ -96,7 +93,7 @@ pub(super) fn run_batch(
         if !submitted.is_empty() {
             notes.push(format!(
                 "jobs submitted before the failure: resume with: {}",
-                resume_line(&submitted)
+                ledger.resume_line(&submitted)
             ));
         }
         return Report {
@@ -161,12 +158,19 @@ fn submit_all(
             &|chunk: &Chunk| {
                 ledger.sending(&chunk.images);
                 ledger.batch_put_started();
-                let r = ims::submit(session, &chunk.images, target, chunk.vault_id.as_deref());
+                let r = ims::submit(
+                    session,
+                    &chunk.images,
+                    task.member_id.as_deref(),
+                    target,
+                    chunk.vault_id.as_deref(),
+                );
                 if let Ok(job) = &r {
                     // Record the job before anything else can happen, and tell the user at once.
                     ledger.submitted(job, &chunk.images, task.interval);
                     out.note(&format!(
-                        "submitted job {job}; resume with: ims-share wait {job}"
+                        "submitted job {job}; resume with: {}",
+                        resume_line(&task.resume, std::slice::from_ref(job))
                     ));
                 }
                 ledger.batch_put_ended();
@@ -204,6 +208,32 @@ fn take_answer(
                 .or_default()
                 .extend(chunk.images.iter().cloned());
         }
+        Some(Err(Error::Service(e))) if !chunk.images.is_empty() && needs_a_vault(&e, chunk) => {
+            // Refused for full-ECS images without a vault (the listing did not mark them):
+            // those the message names are `vault_required`, the rest goes again, once.
+            let named: Vec<ImageId> = chunk
+                .images
+                .iter()
+                .filter(|id| e.message.contains(id.as_str()))
+                .cloned()
+                .collect();
+            for id in &named {
+                ledger.finish(id, Outcome::Failed, Some(super::vault_required()));
+            }
+            let rest: Vec<ImageId> = chunk
+                .images
+                .iter()
+                .filter(|id| !named.contains(id))
+                .cloned()
+                .collect();
+            ledger.unsent(&rest);
+            if !rest.is_empty() {
+                next.push(Chunk {
+                    images: rest,
+                    vault_id: chunk.vault_id.clone(),
+                });
+            }
+        }
         Some(Err(Error::Service(e))) if chunk.images.len() > 1 && splittable(&e) => {
             // Refused as a whole: halve it until the images at fault stand alone.
             // Safe to resend: the request sets an absolute state.
@@ -217,6 +247,12 @@ fn take_answer(
             }
         }
         Some(Err(Error::Service(e))) => {
+            if let Some(hint) = &e.hint {
+                let line = format!("hint: {hint}");
+                if !done.notes.contains(&line) {
+                    done.notes.push(line);
+                }
+            }
             for id in &chunk.images {
                 ledger.finish(
                     id,
@@ -257,28 +293,26 @@ mod tests {
         ImageId::parse(s).unwrap()
     }
 
+    fn candidate(id_: &str, whole_image: bool) -> Candidate {
+        Candidate {
+            id: id(id_),
+            name: None,
+            whole_image,
+        }
+    }
+
     #[test]
-    fn full_ecs_images_get_their_own_vaulted_chunks() {
-        let cands = vec![
-            Candidate {
-                id: id(A),
-                name: None,
-                whole_image: false,
-            },
-            Candidate {
-                id: id(B),
-                name: None,
-                whole_image: true,
-            },
-        ];
+    fn a_vault_goes_with_every_accept_request() {
+        let cands = vec![candidate(A, false), candidate(B, true)];
         let chunks = plan_chunks(&cands, 100, Some("v1"), Action::Accept);
-        assert_eq!(chunks.len(), 2);
-        assert_eq!(chunks[0].vault_id, None);
-        assert_eq!(chunks[0].images, vec![id(A)]);
-        assert_eq!(chunks[1].vault_id.as_deref(), Some("v1"));
-        let rejecting = plan_chunks(&cands, 100, None, Action::Reject);
-        assert_eq!(rejecting.len(), 1);
-        assert_eq!(rejecting[0].images.len(), 2);
+        assert_eq!(chunks.len(), 1);
+        assert_eq!(chunks[0].images, vec![id(A), id(B)]);
+        assert_eq!(chunks[0].vault_id.as_deref(), Some("v1"));
+        let rejecting = plan_chunks(&cands, 100, Some("v1"), Action::Reject);
+        assert_eq!(
+            rejecting[0].vault_id, None,
+            "a reject never carries a vault"
+        );
         let five: Vec<Candidate> = (0..5).map(|_| cands[0].clone()).collect();
         let small = plan_chunks(&five, 2, None, Action::Accept);
         assert_eq!(

@@ -38,7 +38,7 @@ pub(super) fn dry_run(
                     url: format!("{base}{}", ims::MEMBERS_PATH),
                     body: ims::batch_body(
                         &chunk.images,
-                        session.project_id(),
+                        task.member_id.as_deref().unwrap_or(session.project_id()),
                         target,
                         chunk.vault_id.as_deref(),
                     ),
@@ -51,9 +51,10 @@ pub(super) fn dry_run(
                 .clone()
                 .unwrap_or_else(|| session.project_id().to_string());
             for c in sendable {
-                let vault = (task.action == Action::Accept && c.whole_image)
-                    .then_some(())
-                    .and(task.vault_id.as_deref());
+                let vault = task
+                    .vault_id
+                    .as_deref()
+                    .filter(|_| task.action == Action::Accept);
                 requests.push(PlannedRequest {
                     method: "PUT".into(),
                     url: format!("{base}{}", glance::member_path(&c.id, &member)),

@@ -38,6 +38,8 @@ pub(crate) struct ChangeLedger {
     batch_puts_in_flight: AtomicUsize,
     per_image: AtomicBool,
     no_wait: AtomicBool,
+    /// The flags of the resume lines.
+    resume: Mutex<String>,
 }
 
 impl Default for ChangeLedger {
@@ -49,19 +51,29 @@ impl Default for ChangeLedger {
             batch_puts_in_flight: AtomicUsize::new(0),
             per_image: AtomicBool::new(false),
             no_wait: AtomicBool::new(false),
+            resume: Mutex::default(),
         }
     }
 }
 
 impl ChangeLedger {
-    pub(super) fn set_mode(&self, per_image: bool, no_wait: bool) {
+    pub(super) fn set_mode(&self, per_image: bool, no_wait: bool, resume: &str) {
         self.per_image.store(per_image, Ordering::SeqCst);
         self.no_wait.store(no_wait, Ordering::SeqCst);
+        *lock(&self.resume) = resume.to_string();
     }
 
+    /// The command that resumes waiting for `jobs`.
+    pub(super) fn resume_line(&self, jobs: &[JobId]) -> String {
+        resume_line(&lock(&self.resume), jobs)
+    }
+
+    /// The images of the run (replacing any set before), none sent yet.
     pub(super) fn set_candidates(&self, candidates: &[Candidate]) {
         let mut entries = lock(&self.entries);
         let mut index = lock(&self.index);
+        entries.clear();
+        index.clear();
         for (i, c) in candidates.iter().enumerate() {
             index.insert(c.id.clone(), i);
             entries.push(Entry {
@@ -155,12 +167,7 @@ impl ChangeLedger {
     }
 
     fn job_refs(&self) -> Vec<JobRefRow> {
-        self.tracked(|t| {
-            Some(JobRefRow {
-                job_id: t.job.clone(),
-                status: t.status(),
-            })
-        })
+        self.tracked(|t| Some(t.job_ref()))
     }
 
     pub(super) fn submitted_jobs(&self) -> Vec<JobId> {
@@ -217,7 +224,7 @@ impl Ledger for ChangeLedger {
         if !jobs.is_empty() {
             notes.push(format!(
                 "jobs still running: resume with: {}",
-                resume_line(&jobs)
+                self.resume_line(&jobs)
             ));
         }
         Report {

@@ -13,7 +13,8 @@ use select::Candidate;
 
 use crate::api::session::Session;
 use crate::commands::Report;
-use crate::domain::{Action, ImageId, Outcome};
+use crate::commands::lookup;
+use crate::domain::{Action, ImageId, ImageRef, Outcome};
 use crate::error::Exit;
 use crate::output::Output;
 use crate::report::{ChangeDoc, Document, ErrorInfo, code};
@@ -27,7 +28,38 @@ pub(crate) fn run(
     task: &ChangeTask,
     ledger: &ChangeLedger,
 ) -> Report {
-    ledger.set_mode(task.mode == Mode::PerImage, task.no_wait);
+    ledger.set_mode(task.mode == Mode::PerImage, task.no_wait, &task.resume);
+    // Ids given directly are known before any request: if the listing fails, they are
+    // reported `not_sent`, not forgotten.
+    if let Selection::Images(refs) = &task.selection
+        && !lookup::has_names(refs)
+    {
+        let given: Vec<Candidate> = refs
+            .iter()
+            .filter_map(|r| match r {
+                ImageRef::Id(id) => Some(Candidate {
+                    id: id.clone(),
+                    name: None,
+                    whole_image: false,
+                }),
+                ImageRef::Name(_) => None,
+            })
+            .collect();
+        ledger.set_candidates(&given);
+    }
+    if let Some(v) = task
+        .vault_id
+        .as_deref()
+        .filter(|_| task.action == Action::Accept)
+    {
+        out.trace(&format!(
+            "--vault-id {v}: sent with every accept request ({})",
+            match task.mode {
+                Mode::Batch => "the batch body's vault_id",
+                Mode::PerImage => "the vault_id of each member PUT body",
+            }
+        ));
+    }
     let candidates = match select::select(session, out, task) {
         Ok(c) => c,
         Err(e) => {
@@ -43,7 +75,7 @@ pub(crate) fn run(
                 "nothing to {}: no pending images shared with you match",
                 task.action.verb()
             ),
-            Selection::Ids(_) => format!(
+            Selection::Images(_) => format!(
                 "nothing to {}: no image ids on standard input",
                 task.action.verb()
             ),
@@ -67,14 +99,7 @@ pub(crate) fn run(
         .map(|c| c.id.clone())
         .collect();
     for c in candidates.iter().filter(|c| blocked.contains(&c.id)) {
-        ledger.finish(
-            &c.id,
-            Outcome::Failed,
-            Some(ErrorInfo::new(
-                code::VAULT_REQUIRED,
-                "full-ECS image: accepting it needs --vault-id",
-            )),
-        );
+        ledger.finish(&c.id, Outcome::Failed, Some(vault_required()));
     }
     if !blocked.is_empty() {
         out.hint(&format!(
@@ -99,6 +124,14 @@ pub(crate) fn run(
     summarize(task.action, report)
 }
 
+/// The outcome of a full-ECS image to accept without `--vault-id`.
+fn vault_required() -> ErrorInfo {
+    ErrorInfo::new(
+        code::VAULT_REQUIRED,
+        "full-ECS image: accepting it needs --vault-id",
+    )
+}
+
 fn summarize(action: Action, mut report: Report) -> Report {
     if let Some(Document::Change(doc)) = &report.doc {
         let count = |s: Outcome| doc.images.iter().filter(|r| r.status == s).count();
@@ -112,11 +145,12 @@ fn summarize(action: Action, mut report: Report) -> Report {
         if submitted > 0 {
             parts.push(format!("{submitted} submitted, outcome not known yet"));
         }
-        if !doc.no_wait && !doc.images.is_empty() && report.error.is_none() {
+        if !doc.images.is_empty() && report.error.is_none() {
             report.summary = Some(format!(
-                "{} of {} images: {}",
+                "{} of {} image{}: {}",
                 action.verb(),
                 doc.images.len(),
+                s(doc.images.len()),
                 parts.join(", ")
             ));
         }

@@ -37,9 +37,10 @@ pub(super) fn run_per_image(
         &|| session.stopped() || crate::interrupt::is_set() || halt.load(Ordering::SeqCst),
         &|c: &Candidate| {
             ledger.sending(std::slice::from_ref(&c.id));
-            let vault = (task.action == Action::Accept && c.whole_image)
-                .then_some(())
-                .and(task.vault_id.as_deref());
+            let vault = task
+                .vault_id
+                .as_deref()
+                .filter(|_| task.action == Action::Accept);
             let r = glance::update_member(session, &c.id, &member_id, target, vault);
             let n = done.fetch_add(1, Ordering::SeqCst) + 1;
             out.spin(&format!(
@@ -55,6 +56,10 @@ pub(super) fn run_per_image(
         },
     );
     let mut fatal_error: Option<Error> = None;
+    // Glance answers 403 per image (your own image, one you may not change): that image's
+    // failure. Only when every image was refused is it the credentials' fault (exit 3).
+    let mut refused: Option<Error> = None;
+    let mut refusals = 0;
     for (c, result) in sendable.iter().zip(results) {
         match result {
             None => ledger.unsent(std::slice::from_ref(&c.id)),
@@ -90,6 +95,20 @@ pub(super) fn run_per_image(
                     Some(ErrorInfo::new(&e.code, &e.message)),
                 );
             }
+            Some(Err(Error::Auth(e))) if e.status == 403 => {
+                let code = if e.code == format!("HTTP {}", e.status) {
+                    "forbidden".to_string()
+                } else {
+                    e.code.clone()
+                };
+                ledger.finish(
+                    &c.id,
+                    Outcome::Failed,
+                    Some(ErrorInfo::new(code, &e.message)),
+                );
+                refusals += 1;
+                refused.get_or_insert(Error::Auth(e));
+            }
             Some(Err(Error::Stopped)) | Some(Err(Error::Interrupted)) => {}
             Some(Err(e @ Error::Unavailable { .. })) => {
                 ledger.finish(&c.id, Outcome::Failed, Some(e.info()));
@@ -107,6 +126,9 @@ pub(super) fn run_per_image(
         return ledger.so_far();
     }
     let doc = ledger.doc("not sent: stopped by the error above");
+    if fatal_error.is_none() && refusals == sendable.len() {
+        fatal_error = refused;
+    }
     if let Some(e) = fatal_error {
         return Report {
             doc: Some(Document::Change(doc)),

@@ -1,8 +1,8 @@
-//! Which images an accept or reject is about: the ids given, or every pending image shared
-//! with you (narrowed by owner and name), with what the listing tells about each.
+//! Which images an accept or reject is about: the ids and names given, or every pending image
+//! shared with you (narrowed by owner and name), with what the listing tells about each.
 
-use crate::api::glance;
 use crate::api::session::Session;
+use crate::commands::lookup::{self, Listed};
 use crate::domain::{Action, ImageId, MemberStatus};
 use crate::error::Error;
 use crate::output::Output;
@@ -15,34 +15,18 @@ use std::collections::HashMap;
 pub(crate) struct Candidate {
     pub(crate) id: ImageId,
     pub(crate) name: Option<String>,
+    /// A full-ECS image (the listing's `__whole_image`): accepting it needs a vault.
     pub(crate) whole_image: bool,
 }
 
-/// The pending images shared with you, with their owners (images you own are left out).
-fn pending_images(
-    session: &Session,
-    out: &Output,
-) -> Result<Vec<(Candidate, Option<String>)>, Error> {
-    out.spin("listing the images pending for you…");
-    let mut found = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    glance::list_all(session, MemberStatus::Pending, |page| {
-        for img in page.images {
-            let Some(id) = img.id.as_deref().and_then(ImageId::parse) else {
-                continue;
-            };
-            if img.owner.as_deref() == Some(session.project_id()) || !seen.insert(id.clone()) {
-                continue;
-            }
-            let candidate = Candidate {
-                id,
-                name: img.name.clone(),
-                whole_image: img.whole_image,
-            };
-            found.push((candidate, img.owner));
+impl Candidate {
+    fn of(l: &Listed) -> Candidate {
+        Candidate {
+            id: l.id.clone(),
+            name: l.name.clone(),
+            whole_image: l.whole_image,
         }
-    })?;
-    Ok(found)
+    }
 }
 
 pub(super) fn select(
@@ -51,53 +35,60 @@ pub(super) fn select(
     task: &ChangeTask,
 ) -> Result<Vec<Candidate>, Error> {
     match &task.selection {
-        Selection::Ids(ids) => {
-            // Knowing which images are full-ECS matters only when a vault is given: only
-            // those images may carry it. One listing tells, instead of a request per image.
-            let known: HashMap<ImageId, Candidate> =
-                if task.vault_id.is_some() && task.action == Action::Accept && !ids.is_empty() {
-                    pending_images(session, out)?
-                        .into_iter()
-                        .map(|(c, _)| (c.id.clone(), c))
-                        .collect()
-                } else {
-                    HashMap::new()
-                };
+        Selection::Images(refs) => {
+            // A listing is needed to look names up (in every member status: a name may be of
+            // an image already accepted or rejected), and, for an accept without a vault, to
+            // know which images are full-ECS (the pending listing says so) before sending them.
+            let names = lookup::has_names(refs);
+            let listed = if names {
+                out.spin("looking up image names…");
+                lookup::list(session, &MemberStatus::ALL)?
+            } else if task.action == Action::Accept && task.vault_id.is_none() {
+                out.spin("listing the images pending for you…");
+                match lookup::list(session, &[MemberStatus::Pending]) {
+                    Ok(listed) => listed,
+                    // Only a help: without it every image is sent, and a full-ECS one fails
+                    // as the service says. Refused credentials and a service that cannot be
+                    // reached still stop the run.
+                    Err(e @ (Error::Service(_) | Error::Auth(_))) if !matches!(&e, Error::Auth(se) if se.status == 401) =>
+                    {
+                        out.trace(&format!(
+                            "cannot list the pending images to find full-ECS ones ({e}); every image is sent"
+                        ));
+                        Vec::new()
+                    }
+                    Err(e) => return Err(e),
+                }
+            } else {
+                Vec::new()
+            };
+            let ids = lookup::resolve(refs, &listed)?;
+            let known: HashMap<&ImageId, &Listed> = listed.iter().map(|l| (&l.id, l)).collect();
             Ok(ids
-                .iter()
-                .map(|id| {
-                    known.get(id).cloned().unwrap_or(Candidate {
-                        id: id.clone(),
+                .into_iter()
+                .map(|id| match known.get(&id) {
+                    Some(l) => Candidate::of(l),
+                    None => Candidate {
+                        id,
                         name: None,
                         whole_image: false,
-                    })
+                    },
                 })
                 .collect())
         }
-        Selection::AllPending { owner, name } => {
-            let picked: Vec<Candidate> = pending_images(session, out)?
-                .into_iter()
-                .filter(|(_, o)| {
-                    owner
-                        .as_ref()
-                        .is_none_or(|want| o.as_deref() == Some(want.as_str()))
-                })
-                .filter(|(c, _)| {
-                    name.as_ref()
-                        .is_none_or(|p| c.name.as_deref().is_some_and(|n| p.matches(n)))
-                })
-                .map(|(c, _)| c)
+        Selection::AllPending(filter) => {
+            out.spin("listing the images pending for you…");
+            let picked: Vec<Candidate> = lookup::list(session, &[MemberStatus::Pending])?
+                .iter()
+                .filter(|l| filter.keeps(l.owner.as_deref(), l.name.as_deref()))
+                .map(Candidate::of)
                 .collect();
             if !picked.is_empty() {
                 out.note(&format!(
                     "{} pending image{} shared with you{}:",
                     picked.len(),
                     s(picked.len()),
-                    if owner.is_some() || name.is_some() {
-                        " (filtered)"
-                    } else {
-                        ""
-                    }
+                    if filter.is_empty() { "" } else { " (filtered)" }
                 ));
                 for c in &picked {
                     out.note(&format!(

@@ -6,8 +6,8 @@ use crate::api::glance;
 use crate::api::ims::{Verdict, verdict, verdict_from_member};
 use crate::api::session::Session;
 use crate::api::wire::Job;
+use crate::commands::Ledger;
 use crate::commands::Report;
-use crate::commands::{Ledger, resume_line};
 use crate::domain::{ImageId, JobId, Outcome};
 use crate::error::Exit;
 use crate::output::Output;
@@ -59,14 +59,14 @@ pub(super) fn wait_and_settle(
                 humantime::format_duration(task.timeout),
                 running.len(),
                 s(running.len()),
-                resume_line(&running)
+                ledger.resume_line(&running)
             ));
         }
         WaitEnd::Fatal(e) => {
             if !running.is_empty() {
                 notes.push(format!(
                     "jobs not finished: resume with: {}",
-                    resume_line(&running)
+                    ledger.resume_line(&running)
                 ));
             }
             return Report {
