@@ -20,10 +20,11 @@ others still go ahead.",
         after_help = "\
 Examples:
   ims-share accept 0b680482-acaa-4045-b14c-9a8c7dfe9c70 d164b5df-1bc3-4c3f-893e-3e471fd16e64
-  ims-share accept --all-pending --owner 3f1c9a7e2b4d4e6f8a0b1c2d3e4f5a6b --name 'ubuntu-*'
-  ims-share accept --all-pending --vault-id 5b4c1d9e-0e5e-4c1a-9c63-0f8f7c1e2a10
+  ims-share accept rhel-9.5-golden-2026.11      # an image by its name
+  ims-share accept --all-pending --owner 9c1d7e3f5a2b4c6d8e0f1a3b5c7d9e1f --name 'ubuntu-*'
+  ims-share accept --all-pending --vault-id 3a8e6c1f-5b2d-4e7a-9c0b-1d2e3f4a5b6c
   ims-share accept - < ids.txt
-  JOB=$(ims-share accept --no-wait --all-pending) && ims-share wait $JOB"
+  ims-share accept --no-wait --all-pending > jobs.txt; ims-share wait - < jobs.txt"
     )]
     Accept(AcceptArgs),
 
@@ -51,6 +52,7 @@ a job failed).",
 Examples:
   ims-share status
   ims-share status --member-status pending -o json | jq -r '.images[].image_id'
+  ims-share status --owner 9c1d7e3f5a2b4c6d8e0f1a3b5c7d9e1f --name 'rhel-*'
   ims-share status 0b680482-acaa-4045-b14c-9a8c7dfe9c70
   ims-share status --job ff8080814dbd65d7014dbe0d84db0013"
     )]

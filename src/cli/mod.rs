@@ -34,11 +34,11 @@ pub(crate) fn parse_positive(raw: &str) -> Result<u64, String> {
 
 const MAIN_EXAMPLES: &str = "\
 Examples:
-  ims-share --sandbox accept --all-pending     try it offline, no cloud account needed
-  ims-share status --member-status pending     what is waiting for you
+  ims-share --sandbox accept --all-pending     # try it offline, no cloud account needed
+  ims-share status --member-status pending     # what is waiting for you
   ims-share accept 0b680482-acaa-4045-b14c-9a8c7dfe9c70
-  ims-share status -o json | jq -r '.images[] | select(.member_status==\"pending\") | .image_id' | ims-share accept -
-  JOB=$(ims-share accept --no-wait --all-pending) && ims-share wait $JOB
+  ims-share status --member-status pending -o json | jq -r '.images[].image_id' | ims-share accept -
+  ims-share accept --no-wait --all-pending > jobs.txt; ims-share wait - < jobs.txt
 
 Exit codes: 0 done, 1 refused or failed in part, 2 usage or configuration, 3 authentication,
 4 wait timed out, 5 service unreachable, 130 interrupted.";
@@ -49,7 +49,13 @@ Exit codes: 0 done, 1 refused or failed in part, 2 usage or configuration, 3 aut
 /// image list. ims-share shows what is pending, accepts or rejects one image or hundreds in one
 /// command, and waits for the asynchronous IMS jobs, with output for terminals, scripts and jq.
 #[derive(Debug, Parser)]
-#[command(name = "ims-share", version, after_help = MAIN_EXAMPLES, max_term_width = 100)]
+#[command(
+    name = "ims-share",
+    version,
+    after_help = MAIN_EXAMPLES,
+    max_term_width = 100,
+    args_override_self = true
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,

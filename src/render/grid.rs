@@ -2,9 +2,10 @@
 //! terminal, ids that never wrap, and the least useful columns dropped first.
 
 use super::Style;
+use super::layout::{self, Fit};
 use super::plain::field;
 use crate::text::cap;
-use comfy_table::{Cell, Color, ColumnConstraint, ContentArrangement, Table, presets};
+use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
 /// Green for what is settled as asked (an image accepted or rejected, a job done), yellow for
 /// what is still under way, red for failures only.
@@ -17,21 +18,32 @@ fn status_color(status: &str) -> Option<Color> {
     }
 }
 
-/// One column of a table: whether its text may wrap, and how readily it is dropped when the
-/// terminal is too narrow even with wrapping (0: never; higher numbers go first).
+/// One column of a table: whether its text may wrap (and how narrow it may become), and how
+/// readily it is dropped when the terminal is too narrow (0: never; higher numbers go first).
 #[derive(Clone, Copy)]
 pub(super) struct Column {
     header: &'static str,
-    wraps: bool,
+    wrap_min: Option<usize>,
     drop_rank: u8,
     /// Statuses are coloured.
     status: bool,
 }
 
-pub(super) const fn col(header: &'static str, wraps: bool, drop_rank: u8) -> Column {
+/// A column that never wraps: an id, a date.
+pub(super) const fn fixed(header: &'static str, drop_rank: u8) -> Column {
     Column {
         header,
-        wraps,
+        wrap_min: None,
+        drop_rank,
+        status: false,
+    }
+}
+
+/// A column of text that wraps, never narrower than `min` characters.
+pub(super) const fn text(header: &'static str, min: usize, drop_rank: u8) -> Column {
+    Column {
+        header,
+        wrap_min: Some(min),
         drop_rank,
         status: false,
     }
@@ -40,7 +52,7 @@ pub(super) const fn col(header: &'static str, wraps: bool, drop_rank: u8) -> Col
 pub(super) const fn status_col(header: &'static str) -> Column {
     Column {
         header,
-        wraps: false,
+        wrap_min: None,
         drop_rank: 0,
         status: true,
     }
@@ -56,52 +68,16 @@ fn cell(v: &str) -> String {
     cap(&field(Some(v)), MAX_CELL).into_owned()
 }
 
-/// The narrowest a wrapping column may become.
-const MIN_WRAPPED: usize = 12;
-/// Space between two columns, and at the edges (the `NOTHING` style pads each cell by one).
-const GAP: usize = 2;
-
-/// The columns that fit `width`: dropping the highest drop rank first, until the ids and
-/// statuses (which never wrap) and the wrapping columns at their narrowest fit.
-fn fitting(columns: &[Column], rows: &[Vec<String>], width: Option<u16>) -> Vec<usize> {
-    let mut kept: Vec<usize> = (0..columns.len()).collect();
-    let Some(width) = width.map(usize::from) else {
-        return kept;
-    };
-    let need = |kept: &[usize]| -> usize {
-        kept.iter()
-            .map(|&i| {
-                let content = rows
-                    .iter()
-                    .map(|r| r[i].chars().count())
-                    .chain([columns[i].header.len()])
-                    .max()
-                    .unwrap_or(0);
-                if columns[i].wraps {
-                    content.min(MIN_WRAPPED)
-                } else {
-                    content
-                }
-            })
-            .sum::<usize>()
-            + GAP * kept.len()
-    };
-    while need(&kept) > width {
-        let Some((pos, _)) = kept
-            .iter()
-            .enumerate()
-            .filter(|(_, i)| columns[**i].drop_rank > 0)
-            .max_by_key(|(_, i)| columns[**i].drop_rank)
-        else {
-            break;
-        };
-        kept.remove(pos);
+fn paint(text: String, color: Option<Color>, style: Style) -> Cell {
+    match color {
+        Some(c) if style.color => Cell::new(text).fg(c),
+        _ => Cell::new(text),
     }
-    kept
 }
 
-/// Lays out rows as a borderless table (like gh and kubectl) that fits the terminal: ids
-/// never wrap, names and errors do, and low-priority columns go when space runs out.
+/// Lays out rows as a borderless table (like gh and kubectl) that fits the terminal: ids and
+/// statuses never wrap, names and errors wrap at word or punctuation boundaries, the least
+/// useful columns go when space runs out, and below that a record per row.
 pub(super) fn grid(columns: &[Column], rows: &[Vec<String>], style: Style) -> String {
     if rows.is_empty() {
         return String::new();
@@ -110,14 +86,30 @@ pub(super) fn grid(columns: &[Column], rows: &[Vec<String>], style: Style) -> St
         .iter()
         .map(|r| r.iter().map(|v| cell(v)).collect())
         .collect();
-    let kept = fitting(columns, &rows, style.width);
+    let fits: Vec<Fit> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| Fit {
+            natural: rows
+                .iter()
+                .map(|r| r[i].chars().count())
+                .chain([c.header.len()])
+                .max()
+                .unwrap_or(0),
+            wrap_min: c.wrap_min,
+            drop_rank: c.drop_rank,
+        })
+        .collect();
+    let Some(widths) = layout::widths(&fits, style.width.map(usize::from)) else {
+        return records(columns, &rows, style);
+    };
     let mut t = Table::new();
     // The renderer is pure: it never asks the terminal itself; colour and width come from
-    // the settings.
+    // the settings. The layout is ours; comfy-table pads, aligns and colours.
     t.load_style(presets::NOTHING)
         .force_no_tty()
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(kept.iter().map(|&i| {
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(widths.iter().map(|&(i, _)| {
             let c = Cell::new(columns[i].header);
             if style.color {
                 c.add_attribute(comfy_table::Attribute::Bold)
@@ -125,28 +117,69 @@ pub(super) fn grid(columns: &[Column], rows: &[Vec<String>], style: Style) -> St
                 c
             }
         }));
-    if let Some(w) = style.width {
-        t.set_width(w);
-    }
     if style.color {
         t.enforce_styling();
     }
-    for (n, &i) in kept.iter().enumerate() {
-        if !columns[i].wraps
-            && let Some(c) = t.column_mut(n)
-        {
-            c.set_constraint(ColumnConstraint::ContentWidth);
-        }
-    }
     for r in &rows {
-        t.add_row(kept.iter().map(|&i| {
-            let c = Cell::new(&r[i]);
-            match status_color(&r[i]) {
-                Some(color) if style.color && columns[i].status => c.fg(color),
-                _ => c,
-            }
+        t.add_row(widths.iter().map(|&(i, w)| {
+            let text = match columns[i].wrap_min {
+                Some(_) => layout::wrap(&r[i], w).join("\n"),
+                None => r[i].clone(),
+            };
+            let color = columns[i].status.then(|| status_color(&r[i])).flatten();
+            paint(text, color, style)
         }));
     }
     let text: Vec<String> = t.lines().map(|l| l.trim_end().to_string()).collect();
     format!("{}\n", text.join("\n"))
+}
+
+/// Too narrow for columns: one block per row, its first value on a line of its own and the
+/// others as `KEY  value` below it, wrapped to the width.
+/// (No colour here: a record is read line by line, not scanned down a column.)
+fn records(columns: &[Column], rows: &[Vec<String>], style: Style) -> String {
+    let width = style.width.map(usize::from).unwrap_or(usize::MAX);
+    let key_width = columns[1..]
+        .iter()
+        .map(|c| c.header.len())
+        .max()
+        .unwrap_or(0);
+    let indent = 2;
+    let value_width = width
+        .saturating_sub(indent + key_width + layout::GAP)
+        .max(8);
+    let mut out = String::new();
+    for (n, r) in rows.iter().enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        out.push_str(&r[0]);
+        out.push('\n');
+        for (c, v) in columns[1..].iter().zip(&r[1..]) {
+            if v.is_empty() || v == "-" {
+                continue;
+            }
+            let key = format!("{:indent$}{:<key_width$}", "", c.header);
+            if c.wrap_min.is_none() && v.chars().count() > value_width {
+                // An id never breaks: on a line of its own when it does not fit beside its key.
+                out.push_str(&format!(
+                    "{}\n{:w$}{v}\n",
+                    key.trim_end(),
+                    "",
+                    w = indent * 2
+                ));
+                continue;
+            }
+            for (k, line) in layout::wrap(v, value_width).iter().enumerate() {
+                let key = if k == 0 { key.as_str() } else { "" };
+                out.push_str(&format!(
+                    "{key:<w$}{:gap$}{line}\n",
+                    "",
+                    w = indent + key_width,
+                    gap = layout::GAP
+                ));
+            }
+        }
+    }
+    out
 }

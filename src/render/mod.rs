@@ -2,6 +2,7 @@
 //! JSON for jq. Pure functions from a document to a string; the one writer prints them.
 
 mod grid;
+mod layout;
 mod plain;
 mod table;
 #[cfg(test)]

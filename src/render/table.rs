@@ -1,7 +1,7 @@
 //! The table of each document.
 
 use super::Style;
-use super::grid::{col, grid, status_col};
+use super::grid::{fixed, grid, status_col, text};
 use super::plain::field;
 use crate::report::{Document, ErrorInfo};
 use crate::text::cap;
@@ -37,15 +37,15 @@ pub(crate) fn table(doc: &Document, style: Style) -> String {
     match doc {
         Document::Change(d) if d.per_image => {
             let member = single(d.images.iter().map(|r| r.member_id.as_deref()));
-            let mut columns = vec![col("IMAGE", false, 0)];
+            let mut columns = vec![fixed("IMAGE", 0)];
             if member.is_none() {
-                columns.push(col("MEMBER", false, 3));
+                columns.push(fixed("MEMBER", 3));
             }
             columns.extend([
                 status_col("STATUS"),
-                col("CREATED", false, 2),
-                col("UPDATED", false, 1),
-                col("ERROR", true, 0),
+                fixed("CREATED", 2),
+                fixed("UPDATED", 1),
+                text("ERROR", 24, 0),
             ]);
             let rows: Vec<Vec<String>> = d
                 .images
@@ -75,15 +75,15 @@ pub(crate) fn table(doc: &Document, style: Style) -> String {
             // With one job the column would repeat one id: the jobs are listed under the
             // table. With several, the column holds the first 8 characters of each.
             let jobs_column = d.jobs.len() > 1;
-            let mut columns = vec![col("IMAGE", false, 0)];
+            let mut columns = vec![fixed("IMAGE", 0)];
             if names {
-                columns.push(col("NAME", true, 2));
+                columns.push(text("NAME", 16, 2));
             }
             columns.push(status_col("STATUS"));
             if jobs_column {
-                columns.push(col("JOB", false, 1));
+                columns.push(fixed("JOB", 1));
             }
-            columns.push(col("ERROR", true, 0));
+            columns.push(text("ERROR", 24, 0));
             let rows: Vec<Vec<String>> = d
                 .images
                 .iter()
@@ -123,11 +123,11 @@ pub(crate) fn table(doc: &Document, style: Style) -> String {
         }
         Document::Images(d) => {
             let columns = [
-                col("IMAGE", false, 0),
-                col("NAME", true, 0),
-                col("OWNER", false, 2),
+                fixed("IMAGE", 0),
+                text("NAME", 16, 0),
+                fixed("OWNER", 2),
                 status_col("STATUS"),
-                col("IMAGE UPDATED", false, 1),
+                fixed("IMAGE UPDATED", 1),
             ];
             let rows: Vec<Vec<String>> = d
                 .images
@@ -151,12 +151,12 @@ pub(crate) fn table(doc: &Document, style: Style) -> String {
         }
         Document::Members(d) => {
             let columns = [
-                col("IMAGE", false, 0),
-                col("MEMBER", false, 3),
+                fixed("IMAGE", 0),
+                fixed("MEMBER", 3),
                 status_col("STATUS"),
-                col("CREATED", false, 2),
-                col("UPDATED", false, 1),
-                col("ERROR", true, 0),
+                fixed("CREATED", 2),
+                fixed("UPDATED", 1),
+                text("ERROR", 24, 0),
             ];
             let rows: Vec<Vec<String>> = d
                 .members
@@ -191,12 +191,12 @@ pub(crate) fn table(doc: &Document, style: Style) -> String {
         }
         Document::Jobs(d) => {
             let columns = [
-                col("JOB", false, 0),
+                fixed("JOB", 0),
                 status_col("STATUS"),
-                col("TYPE", false, 3),
-                col("BEGIN", false, 2),
-                col("END", false, 1),
-                col("ERROR", true, 0),
+                fixed("TYPE", 3),
+                fixed("BEGIN", 2),
+                fixed("END", 1),
+                text("ERROR", 24, 0),
             ];
             let rows: Vec<Vec<String>> = d
                 .jobs
@@ -221,11 +221,7 @@ pub(crate) fn table(doc: &Document, style: Style) -> String {
             grid(&columns, &rows, style)
         }
         Document::DryRun(d) => {
-            let columns = [
-                col("IMAGE", false, 0),
-                col("NAME", true, 1),
-                col("PLAN", true, 0),
-            ];
+            let columns = [fixed("IMAGE", 0), text("NAME", 16, 1), text("PLAN", 16, 0)];
             let rows: Vec<Vec<String>> = d
                 .images
                 .iter()

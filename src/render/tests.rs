@@ -219,3 +219,65 @@ fn an_empty_table_prints_nothing() {
     assert_eq!(plain(&doc), "");
     assert_eq!(json(&doc), "{\n  \"images\": []\n}\n");
 }
+
+/// Issue 12 #10: at 40, 80, 120 and 200 columns every line fits, ids never break, names break
+/// only at their punctuation, and below what columns can honestly use, a record per image.
+#[test]
+fn tables_at_four_widths() {
+    let mut images: Vec<SharedRow> = [
+        "ubuntu-24.04-server-hardened-2026.11",
+        "postgres-16-full-ecs-backup-2026.11",
+        "rhel-9.5-golden-2026.11",
+    ]
+    .iter()
+    .map(|n| shared_row(n))
+    .collect();
+    images[1].image_id = "8f14e45f-ceea-467f-a0e6-d5b7c9e3a1f2".into();
+    let doc = Document::Images(ImagesDoc { images });
+    for width in [40u16, 80, 120, 200] {
+        let text = table(
+            &doc,
+            Style {
+                color: false,
+                width: Some(width),
+            },
+        );
+        for line in text.lines() {
+            assert!(line.chars().count() <= width as usize, "{width}: {line:?}");
+        }
+        assert!(
+            text.contains("6596628c-42d4-4ff1-8660-8ea5ae61f243"),
+            "{width}"
+        );
+        assert!(
+            text.contains("9c1d7e3f5a2b4c6d8e0f1a3b5c7d9e1f") || width < 200,
+            "{width}"
+        );
+        // Every piece of a broken name ends at a separator (or is the name's end).
+        let joined: String = text.lines().map(str::trim).collect::<Vec<_>>().join("|");
+        assert!(
+            !joined.contains("hard|ened"),
+            "{width}: mid-word break\n{text}"
+        );
+        if width == 40 {
+            assert!(
+                !text.starts_with(" IMAGE"),
+                "a record layout at 40:\n{text}"
+            );
+            assert!(text.contains("  NAME"), "{text}");
+        } else {
+            assert!(text.starts_with(" IMAGE"), "{width}:\n{text}");
+        }
+    }
+    let wide = table(
+        &doc,
+        Style {
+            color: false,
+            width: Some(200),
+        },
+    );
+    assert!(
+        wide.contains("ubuntu-24.04-server-hardened-2026.11"),
+        "whole at 200:\n{wide}"
+    );
+}

@@ -7,6 +7,7 @@ mod common;
 mod completions;
 mod config;
 mod emulator;
+mod examples;
 mod faults;
 mod field;
 mod hostile;
