@@ -10,7 +10,7 @@ use crate::redact::{Redactor, is_secret_header};
 use reqwest::blocking::Client;
 use reqwest::header::HeaderMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 /// The largest CA bundle read (a system bundle is about 200 KiB).
@@ -68,7 +68,15 @@ pub(crate) struct HttpConfig {
 }
 
 pub(crate) struct Http {
-    client: Client,
+    /// For `http://` URLs (loopback only): built with no trust roots, so a run against the
+    /// sandbox or a local emulator never reads the system trust store (most of its start-up
+    /// cost, README "Performance").
+    plain: Client,
+    /// For `https://` URLs: built on the first one, with the platform verifier (the system
+    /// store, `SSL_CERT_FILE`/`SSL_CERT_DIR`) and `--ca-bundle`.
+    tls: OnceLock<Result<Client, String>>,
+    /// `--ca-bundle`, read and checked up front: a bad file is a usage error at once.
+    extra_roots: Vec<reqwest::Certificate>,
     config: HttpConfig,
     trace: TraceSink,
     redactor: Arc<Redactor>,
@@ -82,44 +90,80 @@ impl Http {
     ) -> Result<Http, Error> {
         // ring, chosen by measurement (README "Performance"); installing twice is harmless.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let mut builder = Client::builder()
-            .timeout(config.request_timeout)
-            .connect_timeout(config.connect_timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("ims-share/", env!("CARGO_PKG_VERSION")))
-            .pool_idle_timeout(Duration::from_secs(30))
-            .tcp_nodelay(true);
-        // reqwest's own reading of the environment is off: the proxies apply per destination.
-        builder = builder.no_proxy();
-        if !config.direct {
-            builder = config.proxies.apply(builder)?;
-        }
+        let mut extra_roots = Vec::new();
         if let Some(path) = &config.ca_bundle {
             let pem = bounded::read_file(path, MAX_CA_BUNDLE).map_err(|e| {
                 Error::usage(format!("cannot read the CA bundle {}: {e}", path.display()))
             })?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+            extra_roots = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
                 Error::usage(format!(
                     "the CA bundle {} holds no usable PEM certificate: {e}",
                     path.display()
                 ))
             })?;
-            if certs.is_empty() {
+            if extra_roots.is_empty() {
                 return Err(Error::usage(format!(
                     "the CA bundle {} holds no PEM certificate",
                     path.display()
                 )));
             }
-            builder = builder.tls_certs_merge(certs);
         }
-        let client = builder.build().map_err(|e| {
-            Error::internal(anyhow::Error::new(e).context("cannot set up the HTTP client"))
-        })?;
+        let plain = Self::builder(&config)?
+            .tls_certs_only(Vec::new())
+            .build()
+            .map_err(|e| {
+                Error::internal(anyhow::Error::new(e).context("cannot set up the HTTP client"))
+            })?;
         Ok(Http {
-            client,
+            plain,
+            tls: OnceLock::new(),
+            extra_roots,
             config,
             trace,
             redactor,
+        })
+    }
+
+    fn builder(config: &HttpConfig) -> Result<reqwest::blocking::ClientBuilder, Error> {
+        let builder = Client::builder()
+            .timeout(config.request_timeout)
+            .connect_timeout(config.connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("ims-share/", env!("CARGO_PKG_VERSION")))
+            .pool_idle_timeout(Duration::from_secs(30))
+            .tcp_nodelay(true)
+            // reqwest's own reading of the environment is off: proxies apply per destination.
+            .no_proxy();
+        if config.direct {
+            Ok(builder)
+        } else {
+            config.proxies.apply(builder)
+        }
+    }
+
+    /// The client for this URL: the TLS one (and the trust store) only for https. HTTP/2 is
+    /// offered by ALPN there, HTTP/1.1 kept when the server does not take it.
+    fn client_for(&self, url: &str) -> Result<&Client, Error> {
+        if !url.starts_with("https:") {
+            return Ok(&self.plain);
+        }
+        let built = self.tls.get_or_init(|| {
+            let builder = Self::builder(&self.config).map_err(|e| e.to_string())?;
+            let builder = if self.extra_roots.is_empty() {
+                builder
+            } else {
+                builder.tls_certs_merge(self.extra_roots.iter().cloned())
+            };
+            builder.build().map_err(|e| {
+                // reqwest says only "builder error": the cause is in the chain.
+                format!("{:#}", anyhow::Error::new(e))
+            })
+        });
+        built.as_ref().map_err(|e| {
+            Error::usage_hint(
+                format!("cannot set up the HTTPS client: {e}"),
+                "install the system CA certificates (the ca-certificates package), or name a PEM bundle with SSL_CERT_FILE or --ca-bundle",
+            )
         })
     }
 
@@ -191,8 +235,10 @@ impl Http {
     }
 
     fn attempt(&self, call: &Call<'_>, what: &str, timeout: Duration) -> Result<Reply, Attempt> {
-        let request =
-            build(&self.client, call, timeout).map_err(|e| Attempt::Final(Box::new(e)))?;
+        let client = self
+            .client_for(call.base.as_str())
+            .map_err(|e| Attempt::Final(Box::new(e)))?;
+        let request = build(client, call, timeout).map_err(|e| Attempt::Final(Box::new(e)))?;
         let url = request.url().to_string();
         let method = call.method.as_str();
         self.trace(|| format!("> {method} {url}"));
@@ -203,7 +249,7 @@ impl Http {
             }
         }
         let started = Instant::now();
-        let response = match self.client.execute(request) {
+        let response = match client.execute(request) {
             Ok(r) => r,
             Err(e) => {
                 let (summary, failure) = response::transport_failure(&e, what, timeout);

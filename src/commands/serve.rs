@@ -97,6 +97,7 @@ pub(crate) fn serve(task: &ServeTask, out: &Output) -> Result<Exit, Error> {
             record: false,
             clock_offset_secs: 0,
             log: Some(log),
+            tls: None,
         },
     )
     .map_err(|e| Error::usage(format!("cannot listen on {addr}: {e}")))?;

@@ -12,9 +12,9 @@ use crate::sync::lock;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
-use hyper::server::conn::http1;
+use hyper::server::conn::{http1, http2};
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioExecutor, TokioIo};
 use std::net::{SocketAddr, TcpListener};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -31,6 +31,8 @@ pub struct Config {
     /// Pretend the server clock is this far ahead (negative: behind), for clock-skew tests.
     pub clock_offset_secs: i64,
     pub log: Option<LogSink>,
+    /// Serve HTTPS with this configuration (its ALPN list decides whether h2 is offered).
+    pub tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 impl Default for Config {
@@ -41,6 +43,7 @@ impl Default for Config {
             record: true,
             clock_offset_secs: 0,
             log: None,
+            tls: None,
         }
     }
 }
@@ -56,6 +59,9 @@ pub(super) struct Shared {
     pub(super) in_flight: AtomicUsize,
     pub(super) max_in_flight: AtomicUsize,
     pub(super) requests: Mutex<Vec<Recorded>>,
+    /// TCP connections accepted (each a TLS handshake when serving HTTPS).
+    pub(super) connections: AtomicUsize,
+    pub(super) tls: Option<tokio_rustls::TlsAcceptor>,
 }
 
 /// A running emulator; stops when dropped.
@@ -77,11 +83,20 @@ impl Emulator {
             record: config.record,
             clock_offset_secs: config.clock_offset_secs,
             log: config.log,
-            base_url: format!("http://{addr}"),
+            base_url: format!(
+                "{}://{addr}",
+                if config.tls.is_some() {
+                    "https"
+                } else {
+                    "http"
+                }
+            ),
             counter: AtomicU64::new(0),
             in_flight: AtomicUsize::new(0),
             max_in_flight: AtomicUsize::new(0),
             requests: Mutex::new(Vec::new()),
+            connections: AtomicUsize::new(0),
+            tls: config.tls.map(tokio_rustls::TlsAcceptor::from),
         });
         let shutdown = Arc::new(tokio::sync::Notify::new());
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -114,6 +129,11 @@ impl Emulator {
     /// Requests being answered right now.
     pub fn in_flight(&self) -> usize {
         self.shared.in_flight.load(Ordering::SeqCst)
+    }
+
+    /// Connections accepted so far (each one a TLS handshake when serving HTTPS).
+    pub fn connections(&self) -> usize {
+        self.shared.connections.load(Ordering::SeqCst)
     }
 
     pub fn max_in_flight(&self) -> usize {
@@ -150,15 +170,34 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, shutdown: Arc<tokio::
                 // Answers are written in pieces; without this, Nagle's algorithm holds the
                 // last piece back until the client acknowledges the first.
                 let _ = stream.set_nodelay(true);
-                let shared = shared.clone();
-                tokio::spawn(async move {
-                    let service = service_fn(move |req| handle(req, shared.clone()));
-                    let _ = http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
+                shared.connections.fetch_add(1, Ordering::SeqCst);
+                tokio::spawn(serve_connection(stream, shared.clone()));
             }
         }
+    }
+}
+
+/// One connection: plain HTTP/1.1, or TLS with HTTP/1.1 or h2 as ALPN chose.
+async fn serve_connection(stream: tokio::net::TcpStream, shared: Arc<Shared>) {
+    let s = shared.clone();
+    let service = service_fn(move |req| handle(req, s.clone()));
+    let Some(acceptor) = shared.tls.clone() else {
+        let _ = http1::Builder::new()
+            .serve_connection(TokioIo::new(stream), service)
+            .await;
+        return;
+    };
+    let Ok(tls) = acceptor.accept(stream).await else {
+        return;
+    };
+    if tls.get_ref().1.alpn_protocol() == Some(b"h2") {
+        let _ = http2::Builder::new(TokioExecutor::new())
+            .serve_connection(TokioIo::new(tls), service)
+            .await;
+    } else {
+        let _ = http1::Builder::new()
+            .serve_connection(TokioIo::new(tls), service)
+            .await;
     }
 }
 

@@ -138,3 +138,99 @@ fn an_unknown_ca_is_refused_and_an_added_one_is_trusted() {
     from_env.code(0);
     assert_eq!(answered.load(Ordering::SeqCst), 2);
 }
+/// A server config for the emulator: the test PKI's certificate, offering `alpn`.
+fn emulator_tls(pki: &Pki, alpn: &[&[u8]]) -> Arc<rustls::ServerConfig> {
+    let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(
+        vec![pki.cert.clone()],
+        PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(pki.key.clone())),
+    )
+    .unwrap();
+    config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+    Arc::new(config)
+}
+
+fn tls_fixture(
+    state: ims_share::emulator::state::State,
+    tls: Arc<rustls::ServerConfig>,
+) -> Fixture {
+    let emu = ims_share::emulator::Emulator::start(
+        ims_share::emulator::Store::memory(state),
+        ims_share::emulator::Config {
+            tls: Some(tls),
+            ..ims_share::emulator::Config::default()
+        },
+    )
+    .unwrap();
+    Fixture {
+        emu,
+        home: tempfile::tempdir().unwrap(),
+    }
+}
+
+#[test]
+fn plain_http_reads_no_trust_store() {
+    let f = Fixture::new();
+    let r = run(f
+        .cmd()
+        .env("SSL_CERT_FILE", "/nonexistent/ca.pem")
+        .env("SSL_CERT_DIR", "/nonexistent")
+        .args(["status", "--member-status", "pending"]));
+    r.code(0);
+}
+
+#[test]
+fn ssl_cert_file_names_the_trusted_cas() {
+    let f = Fixture::new();
+    let pki = pki();
+    let (port, answered) = serve(&pki);
+    let ca = f.path("ca.pem");
+    std::fs::write(&ca, &pki.ca_pem).unwrap();
+    let r = run(f.cmd().env("SSL_CERT_FILE", &ca).args([
+        "--endpoint",
+        &format!("https://127.0.0.1:{port}"),
+        "status",
+        "--member-status",
+        "pending",
+    ]));
+    r.code(0);
+    assert_eq!(answered.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn per_image_over_h2_uses_one_connection_and_falls_back_to_http1() {
+    for (alpn, most) in [
+        (&[&b"h2"[..], b"http/1.1"][..], 1),
+        (&[&b"http/1.1"[..]][..], 5),
+    ] {
+        let pki = pki();
+        let (state, ids) = many_pending(20);
+        let f = tls_fixture(state, emulator_tls(&pki, alpn));
+        let ca = f.path("ca.pem");
+        std::fs::write(&ca, &pki.ca_pem).unwrap();
+        let mut cmd = f.cmd();
+        cmd.arg("--ca-bundle").arg(&ca).args([
+            "accept",
+            "--mode",
+            "per-image",
+            "--concurrency",
+            "4",
+            "-o",
+            "plain",
+        ]);
+        cmd.args(&ids);
+        let r = run(&mut cmd);
+        r.code(0);
+        assert_eq!(r.stdout.lines().count(), 20);
+        let connections = f.emu.connections();
+        assert!(
+            connections <= most,
+            "{connections} connections (at most {most}) with ALPN {alpn:?}"
+        );
+    }
+}
