@@ -67,6 +67,8 @@ pub(crate) struct Session {
     endpoint: Url,
     project_id: String,
     auth: Auth,
+    /// The user's cache (tokens, project ids, the last listing), when there is one.
+    cache: Option<Cache>,
     stopped: AtomicBool,
     proven: AtomicBool,
 }
@@ -143,9 +145,14 @@ impl Session {
             endpoint,
             project_id,
             auth,
+            cache,
             stopped: AtomicBool::new(false),
             proven: AtomicBool::new(false),
         })
+    }
+
+    pub(crate) fn cache(&self) -> Option<&Cache> {
+        self.cache.as_ref()
     }
 
     pub(crate) fn project_id(&self) -> &str {

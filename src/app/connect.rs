@@ -41,6 +41,12 @@ fn http(
     Http::new(config, trace, out.redactor())
 }
 
+/// Where the cache says why it ignores something: the `-v` trace.
+fn say(out: &Arc<Output>) -> crate::auth::cache::Say {
+    let out = out.clone();
+    Arc::new(move |line: &str| out.trace(line))
+}
+
 pub(super) fn connect(
     settings: &Settings,
     target: &Target,
@@ -79,17 +85,13 @@ pub(super) fn connect(
             };
             let http = http(settings, out, None, true)?;
             Ok(Connection {
-                session: Session::connect(&account, http, None)?,
+                session: Session::connect(&account, http, Cache::user_default(say(out)))?,
                 _emulator: Some(emulator),
             })
         }
         Target::Cloud(t) => {
             let http = http(settings, out, t.ca_bundle.clone(), false)?;
-            let say: crate::auth::cache::Say = {
-                let out = out.clone();
-                Arc::new(move |line: &str| out.trace(line))
-            };
-            let session = Session::connect(&t.account, http, Cache::user_default(say))?;
+            let session = Session::connect(&t.account, http, Cache::user_default(say(out)))?;
             Ok(Connection {
                 session,
                 #[cfg(feature = "sandbox")]

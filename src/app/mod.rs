@@ -1,6 +1,7 @@
 //! The run, start to finish: parse, settle the settings, connect, run the command in a worker
 //! while watching for Ctrl-C, print the report, pick the exit code.
 
+mod complete;
 mod connect;
 mod watch;
 
@@ -18,6 +19,11 @@ use std::sync::Arc;
 
 /// The whole program: the process's arguments, environment and terminal in, the exit code out.
 pub fn main() -> i32 {
+    // On TAB, the shell runs `COMPLETE=<shell> ims-share -- <words>`: answer and exit.
+    clap_complete::CompleteEnv::with_factory(complete::command)
+        .bin("ims-share")
+        .completer("ims-share")
+        .complete();
     let args: Vec<OsString> = std::env::args_os().collect();
     let cli = match crate::cli::parse(args) {
         Ok(cli) => cli,
@@ -91,6 +97,14 @@ fn run(settings: &Settings, out: &Arc<Output>) -> Result<Report, Error> {
     match &settings.plan {
         #[cfg(feature = "sandbox")]
         Plan::Serve(task) => crate::commands::serve::serve(task, out).map(Report::exit_only),
+        Plan::Completions(shell) => {
+            out.stdout(&complete::script(*shell))?;
+            Ok(Report::exit_only(Exit::Ok))
+        }
+        Plan::Man => {
+            out.stdout(&complete::manual())?;
+            Ok(Report::exit_only(Exit::Ok))
+        }
         Plan::Run { target, task } => Ok(watch::run_task(
             settings.clone(),
             target.clone(),

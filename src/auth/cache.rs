@@ -38,6 +38,26 @@ pub(crate) struct Cache {
     say: Say,
 }
 
+/// An image of the last listing, as completion offers it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub(crate) struct RecentImage {
+    pub(crate) id: String,
+    pub(crate) name: Option<String>,
+    pub(crate) owner: Option<String>,
+    pub(crate) member_status: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ListingFile {
+    stored_at: u64,
+    images: Vec<RecentImage>,
+}
+
+/// Completion offers nothing from a listing older than this.
+const LISTING_TTL: Duration = Duration::from_secs(24 * 3600);
+/// The most images kept for completion.
+const MAX_LISTED: usize = 5000;
+
 /// A cached project id is looked up again after this long (projects are rarely recreated,
 /// but a stale id must not live for ever).
 pub(crate) const PROJECT_TTL: Duration = Duration::from_secs(24 * 3600);
@@ -156,6 +176,34 @@ impl Cache {
             stored_at: now.duration_since(UNIX_EPOCH).ok().map(|d| d.as_secs()),
         };
         self.write(&self.path("project", key), &serde_json::to_vec(&file)?)
+    }
+
+    /// Keeps the images of the last listing, for completing ids and names on TAB (which must
+    /// not send a request).
+    pub(crate) fn store_listing(&self, images: &[RecentImage], now: SystemTime) {
+        let file = ListingFile {
+            stored_at: now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()),
+            images: images.iter().take(MAX_LISTED).cloned().collect(),
+        };
+        if let Ok(bytes) = serde_json::to_vec(&file) {
+            // A cache that cannot be written costs a completion, nothing more.
+            let _ = self.write(&self.dir.join("listing.json"), &bytes);
+        }
+    }
+
+    /// The last listing, if it is less than a day old.
+    pub(crate) fn load_listing(&self, now: SystemTime) -> Vec<RecentImage> {
+        let Some(text) = self.read(&self.dir.join("listing.json")) else {
+            return Vec::new();
+        };
+        let Ok(file) = serde_json::from_str::<ListingFile>(&text) else {
+            return Vec::new();
+        };
+        let stored = UNIX_EPOCH + Duration::from_secs(file.stored_at);
+        match now.duration_since(stored) {
+            Ok(age) if age < LISTING_TTL => file.images,
+            _ => Vec::new(),
+        }
     }
 
     fn write(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {

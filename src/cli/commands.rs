@@ -89,6 +89,55 @@ Examples:
   ims-share sandbox --reset"
     )]
     Sandbox(SandboxArgs),
+
+    /// Print the shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(
+        long_about = "Print the script that makes SHELL complete ims-share's commands, options and \
+values: profile names from the config file, clouds from clouds.yaml, KooCLI profiles, and the \
+ids and names of the images of your last listing (kept for a day; completing never sends a \
+request). The script calls ims-share on TAB, so it stays right when ims-share is upgraded.",
+        after_help = "\
+Examples:
+  ims-share completions bash > ~/.local/share/bash-completion/completions/ims-share
+  ims-share completions zsh > \"${fpath[1]}/_ims-share\"
+  ims-share completions fish > ~/.config/fish/completions/ims-share.fish"
+    )]
+    Completions(CompletionsArgs),
+
+    /// Print the manual page (roff), e.g. `ims-share man | man -l -`
+    #[command(after_help = "\
+Examples:
+  ims-share man | man -l -
+  ims-share man > ~/.local/share/man/man1/ims-share.1")]
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: ShellArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
+}
+
+impl ShellArg {
+    pub fn name(self) -> &'static str {
+        match self {
+            ShellArg::Bash => "bash",
+            ShellArg::Zsh => "zsh",
+            ShellArg::Fish => "fish",
+            ShellArg::Powershell => "powershell",
+            ShellArg::Elvish => "elvish",
+        }
+    }
 }
 
 #[derive(Debug, Args)]

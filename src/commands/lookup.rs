@@ -3,6 +3,7 @@
 
 use crate::api::glance;
 use crate::api::session::Session;
+use crate::auth::cache::RecentImage;
 use crate::domain::{ImageId, ImageRef, MemberStatus};
 use crate::error::Error;
 use std::collections::HashSet;
@@ -59,11 +60,28 @@ pub(crate) fn list(session: &Session, statuses: &[MemberStatus]) -> Result<Vec<L
         }
     }
     let mut seen = HashSet::new();
-    Ok(found
+    let listed: Vec<Listed> = found
         .into_iter()
         .flat_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
         .filter(|l| seen.insert(l.id.clone()))
-        .collect())
+        .collect();
+    remember(
+        session,
+        listed.iter().map(|l| RecentImage {
+            id: l.id.to_string(),
+            name: l.name.clone(),
+            owner: l.owner.clone(),
+            member_status: l.member_status.to_string(),
+        }),
+    );
+    Ok(listed)
+}
+
+/// Keeps a listing in the cache, for completing image ids and names on TAB.
+pub(crate) fn remember(session: &Session, images: impl Iterator<Item = RecentImage>) {
+    if let Some(cache) = session.cache() {
+        cache.store_listing(&images.collect::<Vec<_>>(), std::time::SystemTime::now());
+    }
 }
 
 fn describe(l: &Listed) -> String {

@@ -4,6 +4,7 @@
 use crate::api::glance;
 use crate::api::session::Session;
 use crate::api::wire::SharedImage;
+use crate::auth::cache::RecentImage;
 use crate::commands::lookup;
 use crate::commands::{Ledger, Report};
 use crate::domain::{ImageId, ImageRef, MemberStatus};
@@ -121,10 +122,19 @@ pub(crate) fn list(
     });
     match failure {
         None => {
-            if let Document::Images(d) = &doc
-                && d.images.is_empty()
-            {
-                out.note(&nothing_listed(statuses, filter));
+            if let Document::Images(d) = &doc {
+                if d.images.is_empty() {
+                    out.note(&nothing_listed(statuses, filter));
+                }
+                lookup::remember(
+                    session,
+                    d.images.iter().map(|r| RecentImage {
+                        id: r.image_id.clone(),
+                        name: r.name.clone(),
+                        owner: r.owner.clone(),
+                        member_status: r.member_status.clone(),
+                    }),
+                );
             }
             Report::ok(doc, Exit::Ok)
         }

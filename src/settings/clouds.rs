@@ -14,7 +14,7 @@ use crate::settings::sources::{CredSpec, Layer, Sourced};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-fn candidates(env: &Env, override_var: &str, file: &str) -> Vec<PathBuf> {
+pub(super) fn candidates(env: &Env, override_var: &str, file: &str) -> Vec<PathBuf> {
     if let Some(p) = env.get(override_var) {
         return vec![PathBuf::from(p)];
     }
@@ -26,7 +26,7 @@ fn candidates(env: &Env, override_var: &str, file: &str) -> Vec<PathBuf> {
     list
 }
 
-fn read_yaml(path: &Path) -> Result<Option<Value>, Error> {
+pub(super) fn read_yaml(path: &Path) -> Result<Option<Value>, Error> {
     let text = match bounded::read_text(path, bounded::MAX_CONFIG) {
         Ok(t) => t,
         Err(e) if e.not_found() => return Ok(None),

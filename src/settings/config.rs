@@ -24,6 +24,9 @@ pub(crate) struct ConfigFile {
     pub(crate) default_profile: Option<String>,
     #[serde(default)]
     pub(crate) profiles: BTreeMap<String, ProfileFile>,
+    /// Names for project ids: `"9c1d...e1f" = "image-factory"`.
+    #[serde(default)]
+    pub(crate) owners: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -5,6 +5,7 @@
 //! commands run here, so a failing one stops the run before anything is sent), endpoints.
 
 mod clouds;
+pub(crate) mod complete;
 mod config;
 mod credentials;
 mod endpoints;
@@ -46,6 +47,10 @@ pub(crate) struct NetSettings {
 pub(crate) enum Plan {
     #[cfg(feature = "sandbox")]
     Serve(ServeTask),
+    /// Print the completion script for a shell.
+    Completions(crate::cli::ShellArg),
+    /// Print the manual page.
+    Man,
     Run {
         target: Target,
         task: Task,
@@ -90,6 +95,22 @@ pub(crate) fn from_cli(
         }
         #[cfg(not(feature = "sandbox"))]
         Command::Sandbox(_) => return Err(no_sandbox("ims-share sandbox")),
+        Command::Completions(c) => {
+            return Ok(Settings {
+                output,
+                net,
+                plan: Plan::Completions(c.shell),
+                warnings,
+            });
+        }
+        Command::Man => {
+            return Ok(Settings {
+                output,
+                net,
+                plan: Plan::Man,
+                warnings,
+            });
+        }
         Command::Accept(a) => {
             task::draft_change(Action::Accept, &a.change, a.vault_id.clone(), stdin)?
         }
