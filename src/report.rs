@@ -92,18 +92,34 @@ pub(crate) struct SharedRow {
     pub(crate) owner: Option<String>,
     pub(crate) member_status: String,
     pub(crate) updated_at: Option<String>,
+    // What `status --long` shows, always in the JSON; null when the service did not say.
+    pub(crate) size_bytes: Option<u64>,
+    pub(crate) disk_format: Option<String>,
+    /// IMS's `__os_version`, else `__platform`, else Glance's `os_distro`.
+    pub(crate) os: Option<String>,
+    #[serde(serialize_with = "whole_number")]
+    pub(crate) min_disk_gb: Option<f64>,
+    #[serde(serialize_with = "whole_number")]
+    pub(crate) min_ram_mb: Option<f64>,
     pub(crate) created_at: Option<String>,
+    pub(crate) full_ecs: bool,
+    /// The owner's name from the config's `[owners]`.
+    pub(crate) owner_name: Option<String>,
     pub(crate) image_status: Option<String>,
     pub(crate) visibility: Option<String>,
     pub(crate) whole_image: bool,
     pub(crate) os_version: Option<String>,
     pub(crate) image_type: Option<String>,
+    #[serde(serialize_with = "whole_number")]
     pub(crate) min_disk: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub(crate) struct ImagesDoc {
     pub(crate) images: Vec<SharedRow>,
+    /// `--long`: the table and plain rows show the facts to decide by.
+    #[serde(skip)]
+    pub(crate) long: bool,
 }
 
 /// Your membership of one image (status IMAGE...).
@@ -186,4 +202,13 @@ pub(crate) enum Document {
     Members(MembersDoc),
     Jobs(JobsDoc),
     DryRun(DryRunDoc),
+}
+
+/// `40`, not `40.0`: a whole number of GB or MB is written as one; a fraction as it is.
+fn whole_number<S: serde::Serializer>(n: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match n {
+        Some(v) if v.fract() == 0.0 && *v >= 0.0 && *v < 1e15 => s.serialize_u64(*v as u64),
+        Some(v) => s.serialize_f64(*v),
+        None => s.serialize_none(),
+    }
 }

@@ -88,7 +88,12 @@ fn detect_terminal() -> Terminal {
         width: if stdout {
             terminal_size::terminal_size().map(|(w, _)| w.0)
         } else {
-            None
+            // `-o table` into a pipe: as wide as COLUMNS says, when it says (`COLUMNS=100
+            // ims-share status -o table | less`); else every column at its full width.
+            std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.trim().parse::<u16>().ok())
+                .filter(|w| (20..=1000).contains(w))
         },
     }
 }

@@ -24,7 +24,7 @@ pub(super) fn run_task(settings: Settings, target: Target, task: Task, out: Arc<
     let ledger: Arc<dyn Ledger> = match &task {
         Task::Change(_) => change_ledger.clone(),
         Task::Wait(_) => wait_ledger.clone(),
-        Task::StatusImages { .. } | Task::StatusMembers { .. } => status_ledger.clone(),
+        Task::StatusImages(_) | Task::StatusMembers { .. } => status_ledger.clone(),
     };
     if let Some(report) = crate::commands::nothing_to_do(&task, &out) {
         return report;
@@ -38,9 +38,7 @@ pub(super) fn run_task(settings: Settings, target: Target, task: Task, out: Arc<
         match &task {
             Task::Change(t) => change::run(session, &out, t, &change_ledger),
             Task::Wait(t) => wait::run(session, &out, t, &wait_ledger),
-            Task::StatusImages { statuses, filter } => {
-                status::list(session, &out, statuses, filter, &status_ledger)
-            }
+            Task::StatusImages(t) => status::list(session, &out, t, &status_ledger),
             Task::StatusMembers { images } => {
                 status::members(session, &out, images, &status_ledger)
             }

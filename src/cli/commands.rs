@@ -45,15 +45,19 @@ Examples:
     #[command(
         long_about = "Show what is shared with you.\n\n\
 Without arguments: every image shared with you and your member status (pending, accepted, \
-rejected), narrowed with --member-status. With image ids: your membership of each (status, \
-created, updated). With --job: the state of IMS jobs, like wait but without waiting (exit 1 if \
-a job failed).",
+rejected), narrowed with --member-status, --owner and --name; --long adds what to decide by \
+(size, disk format, OS, minimum disk and RAM, created, full-ECS), all from the same listing. \
+With image ids or names: your membership of each (status, created, updated), or with --long \
+their rows of the listing. With --job: the state of IMS jobs, like wait but without waiting \
+(exit 1 if a job failed). Owners named in the config's [owners] table show by name.",
         after_help = "\
 Examples:
   ims-share status
   ims-share status --member-status pending -o json | jq -r '.images[].image_id'
+  ims-share status --long --member-status pending
   ims-share status --owner 9c1d7e3f5a2b4c6d8e0f1a3b5c7d9e1f --name 'rhel-*'
   ims-share status 0b680482-acaa-4045-b14c-9a8c7dfe9c70
+  ims-share status --long rhel-9.5-golden-2026.11
   ims-share status --job ff8080814dbd65d7014dbe0d84db0013"
     )]
     Status(StatusArgs),
@@ -150,7 +154,7 @@ pub struct ChangeArgs {
     #[arg(long = "all-pending")]
     pub all_pending: bool,
 
-    /// With --all-pending: only images owned by this project id
+    /// With --all-pending: only images owned by this project (an id, or a name of [owners])
     #[arg(long, value_name = "PROJECT", requires = "all_pending")]
     pub owner: Option<String>,
 
@@ -209,7 +213,7 @@ pub struct RejectArgs {
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
-    /// Image ids whose membership to show; `-` reads more from standard input
+    /// Image ids or names whose membership to show; `-` reads more from standard input
     #[arg(value_name = "IMAGE_ID")]
     pub ids: Vec<String>,
 
@@ -217,13 +221,18 @@ pub struct StatusArgs {
     #[arg(long = "member-status", value_enum, value_name = "STATUS")]
     pub member_status: Option<MemberStatusArg>,
 
-    /// Only images owned by this project id
+    /// Only images owned by this project (an id, or a name of [owners])
     #[arg(long, value_name = "PROJECT")]
     pub owner: Option<String>,
 
     /// Only images whose name matches this glob (e.g. 'ubuntu-*')
     #[arg(long, value_name = "GLOB")]
     pub name: Option<String>,
+
+    /// What to decide by: size, disk format, OS, minimum disk and RAM, created, full-ECS
+    /// (no request more than the listing)
+    #[arg(short, long)]
+    pub long: bool,
 
     /// Show these jobs instead (like wait, without waiting)
     #[arg(long, value_name = "JOB_ID", num_args = 1..)]

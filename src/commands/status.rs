@@ -11,7 +11,7 @@ use crate::domain::{ImageId, ImageRef, MemberStatus};
 use crate::error::{Error, Exit};
 use crate::output::Output;
 use crate::report::{Document, ErrorInfo, ImagesDoc, MemberRow, MembersDoc, SharedRow, code};
-use crate::settings::Filter;
+use crate::settings::{Filter, Owners, StatusTask};
 use crate::sync::lock;
 use std::sync::Mutex;
 
@@ -21,6 +21,7 @@ const MEMBER_CONCURRENCY: usize = 8;
 #[derive(Default)]
 pub(crate) struct StatusLedger {
     found: Mutex<Found>,
+    long: Mutex<bool>,
 }
 
 #[derive(Default)]
@@ -38,6 +39,7 @@ impl StatusLedger {
             Found::Nothing => None,
             Found::Images(lists) => Some(Document::Images(ImagesDoc {
                 images: lists.iter().flatten().cloned().collect(),
+                long: *lock(&self.long),
             })),
             Found::Members(rows) => Some(Document::Members(MembersDoc {
                 members: rows.clone(),
@@ -55,14 +57,26 @@ impl Ledger for StatusLedger {
     }
 }
 
-fn shared_row(img: SharedImage, id: String, status: MemberStatus) -> SharedRow {
+fn shared_row(img: SharedImage, id: String, status: MemberStatus, owners: &Owners) -> SharedRow {
+    let owner_name = img
+        .owner
+        .as_deref()
+        .and_then(|o| owners.name_of(o))
+        .map(str::to_string);
     SharedRow {
         image_id: id,
         name: img.name,
         owner: img.owner,
         member_status: status.as_str().to_string(),
         updated_at: img.updated_at,
+        size_bytes: img.size,
+        disk_format: img.disk_format,
+        os: img.os_version.clone().or(img.platform).or(img.os_distro),
+        min_disk_gb: img.min_disk,
+        min_ram_mb: img.min_ram,
         created_at: img.created_at,
+        full_ecs: img.whole_image,
+        owner_name,
         image_status: img.status,
         visibility: img.visibility,
         whole_image: img.whole_image,
@@ -78,11 +92,12 @@ fn shared_row(img: SharedImage, id: String, status: MemberStatus) -> SharedRow {
 pub(crate) fn list(
     session: &Session,
     out: &Output,
-    statuses: &[MemberStatus],
-    filter: &Filter,
+    task: &StatusTask,
     ledger: &StatusLedger,
 ) -> Report {
+    let (statuses, filter) = (&task.statuses[..], &task.filter);
     *lock(&ledger.found) = Found::Images(vec![Vec::new(); statuses.len()]);
+    *lock(&ledger.long) = task.long;
     out.spin("listing the images shared with you…");
     let indexed: Vec<(usize, MemberStatus)> = statuses.iter().copied().enumerate().collect();
     // All at once, even before the credentials are proven: three refused signatures stay
@@ -106,15 +121,16 @@ pub(crate) fn list(
                     {
                         continue;
                     }
-                    lists[i].push(shared_row(img, id, status));
+                    lists[i].push(shared_row(img, id, status, &task.owners));
                 }
             })
         },
     );
     out.clear_spinner();
-    let doc = ledger
-        .doc()
-        .unwrap_or(Document::Images(ImagesDoc { images: Vec::new() }));
+    let mut doc = ledger.doc().unwrap_or(Document::Images(ImagesDoc {
+        images: Vec::new(),
+        long: task.long,
+    }));
     let failure = results.into_iter().find_map(|r| match r {
         Some(Err(e)) => Some(e),
         None => Some(Error::Stopped),
@@ -122,8 +138,21 @@ pub(crate) fn list(
     });
     match failure {
         None => {
-            if let Document::Images(d) = &doc {
-                if d.images.is_empty() {
+            let mut notes = Vec::new();
+            let mut exit = Exit::Ok;
+            if let Document::Images(d) = &mut doc {
+                if !task.only.is_empty() {
+                    match only(&task.only, std::mem::take(&mut d.images)) {
+                        Ok((rows, missing)) => {
+                            d.images = rows;
+                            if !missing.is_empty() {
+                                exit = Exit::Failed;
+                                notes.extend(missing);
+                            }
+                        }
+                        Err(e) => return Report::failed(e),
+                    }
+                } else if d.images.is_empty() {
                     out.note(&nothing_listed(statuses, filter));
                 }
                 lookup::remember(
@@ -136,7 +165,9 @@ pub(crate) fn list(
                     }),
                 );
             }
-            Report::ok(doc, Exit::Ok)
+            let mut report = Report::ok(doc, exit);
+            report.notes = notes;
+            report
         }
         Some(e) => Report {
             doc: Some(doc),
@@ -146,6 +177,41 @@ pub(crate) fn list(
             summary: None,
         },
     }
+}
+
+/// `status --long IMAGE...`: the rows of the given images, in their order. Names resolve as
+/// everywhere; an id that no listing holds is said on stderr (exit 1).
+fn only(refs: &[ImageRef], rows: Vec<SharedRow>) -> Result<(Vec<SharedRow>, Vec<String>), Error> {
+    let listed: Vec<lookup::Listed> = rows
+        .iter()
+        .filter_map(|r| {
+            Some(lookup::Listed {
+                id: ImageId::parse(&r.image_id)?,
+                name: r.name.clone(),
+                owner: r.owner.clone(),
+                created_at: r.created_at.clone(),
+                whole_image: r.full_ecs,
+                member_status: MemberStatus::parse(&r.member_status)?,
+            })
+        })
+        .collect();
+    let ids = lookup::resolve(refs, &listed)?;
+    let mut kept = Vec::new();
+    let mut missing = Vec::new();
+    for id in ids {
+        let before = kept.len();
+        kept.extend(
+            rows.iter()
+                .filter(|r| ImageId::parse(&r.image_id).as_ref() == Some(&id))
+                .cloned(),
+        );
+        if kept.len() == before {
+            missing.push(format!(
+                "image {id}: not shared with you (no listing holds it)"
+            ));
+        }
+    }
+    Ok((kept, missing))
 }
 
 /// What an empty listing means, said on stderr (an empty table shows nothing at all).

@@ -17,10 +17,10 @@ pub(super) struct ImageView<'a> {
     owner: &'a str,
     protected: bool,
     container_format: &'static str,
-    disk_format: &'static str,
+    disk_format: Option<&'a str>,
     min_disk: u64,
     min_ram: u64,
-    size: u64,
+    size: Option<u64>,
     virtual_size: u64,
     tags: [&'static str; 0],
     created_at: &'a str,
@@ -35,6 +35,11 @@ pub(super) struct ImageView<'a> {
     os_version: Option<&'a str>,
     #[serde(rename = "__whole_image", skip_serializing_if = "Option::is_none")]
     whole_image: Option<&'static str>,
+    #[serde(rename = "__platform", skip_serializing_if = "Option::is_none")]
+    platform: Option<&'a str>,
+    /// IMS says the size again, as a string.
+    #[serde(rename = "__image_size", skip_serializing_if = "Option::is_none")]
+    image_size: Option<String>,
 }
 
 pub(super) fn image_view(image: &Image, mark_whole: bool) -> ImageView<'_> {
@@ -46,9 +51,9 @@ pub(super) fn image_view(image: &Image, mark_whole: bool) -> ImageView<'_> {
         owner: &image.owner,
         protected: false,
         container_format: "bare",
-        disk_format: "zvhd2",
+        disk_format: image.disk_format.as_deref(),
         min_disk: image.min_disk,
-        min_ram: 0,
+        min_ram: image.min_ram,
         size: image.size,
         virtual_size: 0,
         tags: [],
@@ -60,6 +65,8 @@ pub(super) fn image_view(image: &Image, mark_whole: bool) -> ImageView<'_> {
         image_type: image.image_type.as_deref(),
         os_version: image.os_version.as_deref(),
         whole_image: (mark_whole && image.whole_image).then_some("true"),
+        platform: image.platform.as_deref(),
+        image_size: image.size.map(|n| n.to_string()),
     }
 }
 

@@ -82,12 +82,19 @@ pub fn account(now_ms: u64) -> State {
     }];
     s.vaults = vec![VAULT_ID.into()];
 
+    const GIB: u64 = 1 << 30;
+    // (id, name, owner, os, platform, size, min disk GB, min RAM MB, age in days). The Debian
+    // image is one of Glance's: no size yet, no platform, no minimum RAM.
     let pending = [
         (
             images::UBUNTU,
             "ubuntu-24.04-server-hardened-2026.11",
             PLATFORM_PROJECT,
             "Ubuntu 24.04 server 64bit",
+            Some("Ubuntu"),
+            Some(2 * GIB + 310 * (1 << 20)),
+            40,
+            1024,
             2,
         ),
         (
@@ -95,6 +102,10 @@ pub fn account(now_ms: u64) -> State {
             "rhel-9.5-golden-2026.11",
             PLATFORM_PROJECT,
             "Red Hat Enterprise Linux 9.5 64bit",
+            Some("RedHat"),
+            Some(4 * GIB + 820 * (1 << 20)),
+            40,
+            2048,
             3,
         ),
         (
@@ -102,6 +113,10 @@ pub fn account(now_ms: u64) -> State {
             "windows-server-2022-std-2026.11",
             PLATFORM_PROJECT,
             "Windows Server 2022 Standard 64bit",
+            Some("Windows"),
+            Some(14 * GIB + 205 * (1 << 20)),
+            60,
+            4096,
             4,
         ),
         (
@@ -109,12 +124,23 @@ pub fn account(now_ms: u64) -> State {
             "debian-12-cis-level1-2026.11",
             SECURITY_PROJECT,
             "Debian GNU/Linux 12 64bit",
+            None,
+            None,
+            20,
+            0,
             5,
         ),
     ];
-    for (id, name, owner, os, age_days) in pending {
+    for (id, name, owner, os, platform, size, min_disk, min_ram, age_days) in pending {
         let mut img = image(id, name, owner, now_ms - age_days * day);
         img.os_version = Some(os.into());
+        img.platform = platform.map(str::to_string);
+        img.size = size;
+        img.min_disk = min_disk;
+        img.min_ram = min_ram;
+        if size.is_none() {
+            img.disk_format = None;
+        }
         s.share(img, PROJECT_ID, "pending");
     }
 
@@ -127,6 +153,9 @@ pub fn account(now_ms: u64) -> State {
     full.whole_image = true;
     full.os_version = Some("CentOS Stream 9 64bit".into());
     full.min_disk = 100;
+    full.size = Some(38 * GIB);
+    full.min_ram = 4096;
+    full.platform = Some("CentOS".into());
     s.share(full, PROJECT_ID, "pending");
 
     let mut failing = image(

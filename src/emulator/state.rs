@@ -140,8 +140,16 @@ pub struct Image {
     pub image_type: Option<String>,
     #[serde(default)]
     pub min_disk: u64,
+    /// Bytes; none for an image without data yet (Glance answers `null`).
     #[serde(default)]
-    pub size: u64,
+    pub size: Option<u64>,
+    #[serde(default)]
+    pub disk_format: Option<String>,
+    #[serde(default)]
+    pub min_ram: u64,
+    /// IMS's `__platform`.
+    #[serde(default)]
+    pub platform: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     /// Accepting or rejecting this image fails (its job fails; its member PUT answers 400).
@@ -322,7 +330,10 @@ pub fn image(id: &str, name: &str, owner: &str, created_ms: u64) -> Image {
         os_version: None,
         image_type: Some("shared".into()),
         min_disk: 40,
-        size: 0,
+        size: Some(2 << 30),
+        disk_format: Some("zvhd2".into()),
+        min_ram: 0,
+        platform: None,
         created_at: iso_seconds(created_ms),
         updated_at: iso_seconds(created_ms),
         fail_with: None,

@@ -43,13 +43,27 @@ pub(crate) fn plain(doc: &Document) -> String {
             ]
         })),
         Document::Images(d) => rows(d.images.iter().map(|r| {
-            vec![
+            let mut row = vec![
                 field(Some(&r.image_id)),
                 field(r.name.as_deref()),
                 field(r.owner.as_deref()),
                 field(Some(&r.member_status)),
                 field(r.updated_at.as_deref()),
-            ]
+            ];
+            if d.long {
+                // Bare values for scripts: bytes, GB and MB as numbers, full_ecs true/false.
+                row.extend([
+                    r.size_bytes.map(|b| b.to_string()).unwrap_or_default(),
+                    field(r.disk_format.as_deref()),
+                    field(r.os.as_deref()),
+                    r.min_disk_gb.map(super::table::number).unwrap_or_default(),
+                    r.min_ram_mb.map(super::table::number).unwrap_or_default(),
+                    field(r.created_at.as_deref()),
+                    r.full_ecs.to_string(),
+                    field(r.owner_name.as_deref()),
+                ]);
+            }
+            row
         })),
         Document::Members(d) => rows(d.members.iter().map(|r| {
             vec![

@@ -3,7 +3,7 @@
 use super::Style;
 use super::grid::{fixed, grid, status_col, text};
 use super::plain::field;
-use crate::report::{Document, ErrorInfo};
+use crate::report::{Document, ErrorInfo, ImagesDoc, SharedRow};
 use crate::text::cap;
 
 fn short_job(id: &str) -> &str {
@@ -121,34 +121,7 @@ pub(crate) fn table(doc: &Document, style: Style) -> String {
             }
             text
         }
-        Document::Images(d) => {
-            let columns = [
-                fixed("IMAGE", 0),
-                text("NAME", 16, 0),
-                fixed("OWNER", 2),
-                status_col("STATUS"),
-                fixed("IMAGE UPDATED", 1),
-            ];
-            let rows: Vec<Vec<String>> = d
-                .images
-                .iter()
-                .map(|r| {
-                    let name = match (&r.name, r.whole_image) {
-                        (Some(n), true) => format!("{n} (full-ECS)"),
-                        (Some(n), false) => n.clone(),
-                        (None, _) => "-".into(),
-                    };
-                    vec![
-                        r.image_id.clone(),
-                        name,
-                        opt(r.owner.as_deref()),
-                        r.member_status.clone(),
-                        opt(r.updated_at.as_deref()),
-                    ]
-                })
-                .collect();
-            grid(&columns, &rows, style)
-        }
+        Document::Images(d) => images(d, style),
         Document::Members(d) => {
             let columns = [
                 fixed("IMAGE", 0),
@@ -244,5 +217,97 @@ pub(crate) fn table(doc: &Document, style: Style) -> String {
             }
             text
         }
+    }
+}
+
+/// The owner as a person reads it: the name from `[owners]` with the id's start, else the id.
+fn owner_cell(r: &SharedRow) -> String {
+    match (&r.owner_name, &r.owner) {
+        (Some(n), Some(id)) => format!("{n} ({})", short_job(id)),
+        (Some(n), None) => n.clone(),
+        (None, id) => opt(id.as_deref()),
+    }
+}
+
+/// `status`: the shared images; with `--long`, the facts to decide by. The long columns are
+/// never dropped: a terminal too narrow for all of them gets one record per image instead.
+fn images(d: &ImagesDoc, style: Style) -> String {
+    let mut columns = vec![
+        fixed("IMAGE", 0),
+        text("NAME", 16, 0),
+        fixed("OWNER", if d.long { 0 } else { 2 }),
+        status_col("STATUS"),
+    ];
+    if d.long {
+        columns.extend([
+            fixed("SIZE", 0),
+            fixed("FORMAT", 0),
+            text("OS", 10, 0),
+            fixed("MIN DISK", 0),
+            fixed("MIN RAM", 0),
+            fixed("CREATED", 0),
+        ]);
+    }
+    columns.push(fixed("IMAGE UPDATED", 1));
+    let rows: Vec<Vec<String>> = d
+        .images
+        .iter()
+        .map(|r| {
+            let name = match (&r.name, r.full_ecs) {
+                (Some(n), true) => format!("{n} (full-ECS)"),
+                (Some(n), false) => n.clone(),
+                (None, true) => "- (full-ECS)".into(),
+                (None, false) => "-".into(),
+            };
+            let mut row = vec![
+                r.image_id.clone(),
+                name,
+                owner_cell(r),
+                r.member_status.clone(),
+            ];
+            if d.long {
+                row.extend([
+                    opt(r.size_bytes.map(human_size).as_deref()),
+                    opt(r.disk_format.as_deref()),
+                    opt(r.os.as_deref()),
+                    opt(r
+                        .min_disk_gb
+                        .map(|n| format!("{} GB", number(n)))
+                        .as_deref()),
+                    opt(r.min_ram_mb.map(|n| format!("{} MB", number(n))).as_deref()),
+                    opt(r.created_at.as_deref()),
+                ]);
+            }
+            row.push(opt(r.updated_at.as_deref()));
+            row
+        })
+        .collect();
+    grid(&columns, &rows, style)
+}
+
+/// A size for people: binary units, one decimal below 100 (`512 B`, `1.5 KiB`, `10.2 GiB`).
+pub(super) fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 7] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else if value < 100.0 {
+        format!("{value:.1} {}", UNITS[unit])
+    } else {
+        format!("{value:.0} {}", UNITS[unit])
+    }
+}
+
+/// A number as a service meant it: `40`, not `40.0`; `0.5` as it is.
+pub(super) fn number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
     }
 }

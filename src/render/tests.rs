@@ -98,7 +98,14 @@ fn shared_row(name: &str) -> SharedRow {
         owner: Some("9c1d7e3f5a2b4c6d8e0f1a3b5c7d9e1f".into()),
         member_status: "pending".into(),
         updated_at: Some("2026-11-21T14:49:40Z".into()),
+        size_bytes: None,
+        disk_format: None,
+        os: None,
+        min_disk_gb: None,
+        min_ram_mb: None,
         created_at: None,
+        full_ecs: false,
+        owner_name: None,
         image_status: None,
         visibility: None,
         whole_image: false,
@@ -114,6 +121,7 @@ fn tables_fit_the_terminal_dropping_the_least_useful_columns() {
         images: vec![shared_row(
             "ubuntu-24.04-server-hardened-2026.11-with-a-very-long-name",
         )],
+        long: false,
     });
     for width in [80u16, 100, 200] {
         let text = table(
@@ -214,7 +222,10 @@ fn jobs_plain_columns() {
 
 #[test]
 fn an_empty_table_prints_nothing() {
-    let doc = Document::Images(ImagesDoc { images: vec![] });
+    let doc = Document::Images(ImagesDoc {
+        images: vec![],
+        long: false,
+    });
     assert_eq!(table(&doc, Style::default()), "");
     assert_eq!(plain(&doc), "");
     assert_eq!(json(&doc), "{\n  \"images\": []\n}\n");
@@ -233,7 +244,10 @@ fn tables_at_four_widths() {
     .map(|n| shared_row(n))
     .collect();
     images[1].image_id = "8f14e45f-ceea-467f-a0e6-d5b7c9e3a1f2".into();
-    let doc = Document::Images(ImagesDoc { images });
+    let doc = Document::Images(ImagesDoc {
+        images,
+        long: false,
+    });
     for width in [40u16, 80, 120, 200] {
         let text = table(
             &doc,
@@ -280,4 +294,17 @@ fn tables_at_four_widths() {
         wide.contains("ubuntu-24.04-server-hardened-2026.11"),
         "whole at 200:\n{wide}"
     );
+}
+
+#[test]
+fn sizes_and_numbers_read_as_people_write_them() {
+    use super::table::{human_size, number};
+    assert_eq!(human_size(0), "0 B");
+    assert_eq!(human_size(1023), "1023 B");
+    assert_eq!(human_size(1536), "1.5 KiB");
+    assert_eq!(human_size((14 << 30) + (205 << 20)), "14.2 GiB");
+    assert_eq!(human_size(150 << 30), "150 GiB");
+    assert_eq!(human_size(u64::MAX), "16.0 EiB");
+    assert_eq!(number(40.0), "40");
+    assert_eq!(number(0.5), "0.5");
 }

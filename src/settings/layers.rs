@@ -9,14 +9,54 @@ use crate::cli;
 use crate::error::Error;
 use std::path::PathBuf;
 
+/// The config file, read once: where it is (for messages) and what it holds, if it exists.
+pub(crate) struct ConfigRead {
+    pub(crate) path: PathBuf,
+    pub(crate) loaded: Option<config::LoadedConfig>,
+}
+
+impl ConfigRead {
+    /// `--config`, else `IMS_SHARE_CONFIG`, else the default file (which may be absent).
+    pub(crate) fn read(
+        g: &cli::GlobalArgs,
+        env: &Env,
+        warnings: &mut Vec<String>,
+    ) -> Result<ConfigRead, Error> {
+        let (path, named) = match config::locate(g.config.as_deref(), env.get("IMS_SHARE_CONFIG")) {
+            Some(found) => found,
+            None => (PathBuf::new(), false),
+        };
+        let loaded = if path.as_os_str().is_empty() {
+            None
+        } else {
+            config::load(&path, named)?
+        };
+        if let Some(l) = &loaded
+            && let Some(w) = config::permission_warning(l)
+        {
+            warnings.push(w);
+        }
+        Ok(ConfigRead { path, loaded })
+    }
+
+    /// The `[owners]` table: project id -> name.
+    pub(crate) fn owners(&self) -> std::collections::BTreeMap<String, String> {
+        self.loaded
+            .as_ref()
+            .map(|l| l.file.owners.clone())
+            .unwrap_or_default()
+    }
+}
+
 /// Everything about the cloud side: layers, credentials, endpoints.
 pub(crate) fn cloud_target(
     g: &cli::GlobalArgs,
     env: &Env,
+    config: &ConfigRead,
     warnings: &mut Vec<String>,
 ) -> Result<CloudTarget, Error> {
     let flags = flag_layer(g);
-    let (explicit, default) = profile_layers(g, env, warnings)?;
+    let (explicit, default) = profile_layers(g, env, config, warnings)?;
     let env_layer = sources::env_layer(env);
     let mut layers: Vec<&Layer> = vec![&flags];
     if let Some(l) = &explicit {
@@ -52,6 +92,7 @@ fn flag_layer(g: &cli::GlobalArgs) -> Layer {
 fn profile_layers(
     g: &cli::GlobalArgs,
     env: &Env,
+    config: &ConfigRead,
     warnings: &mut Vec<String>,
 ) -> Result<(Option<Layer>, Option<Layer>), Error> {
     let chosen_flags = [
@@ -66,20 +107,7 @@ fn profile_layers(
             chosen.join(" and ")
         )));
     }
-    let (path, named) = match config::locate(g.config.as_deref(), env.get("IMS_SHARE_CONFIG")) {
-        Some(found) => found,
-        None => (PathBuf::new(), false),
-    };
-    let loaded = if path.as_os_str().is_empty() {
-        None
-    } else {
-        config::load(&path, named)?
-    };
-    if let Some(l) = &loaded
-        && let Some(w) = config::permission_warning(l)
-    {
-        warnings.push(w);
-    }
+    let (path, loaded) = (&config.path, config.loaded.as_ref());
     let profile_name = g.profile.clone().map(|p| (p, "--profile")).or_else(|| {
         (g.os_cloud.is_none() && g.hcloud_profile.is_none())
             .then(|| {
@@ -89,7 +117,7 @@ fn profile_layers(
             .flatten()
     });
     let explicit = if let Some((name, how)) = &profile_name {
-        Some(named_profile(loaded.as_ref(), &path, name, how)?)
+        Some(named_profile(loaded, path, name, how)?)
     } else if let Some(name) = &g.os_cloud {
         Some(clouds::layer(env, name, "--os-cloud")?)
     } else if let Some(name) = &g.hcloud_profile {
@@ -101,7 +129,7 @@ fn profile_layers(
     } else {
         None
     };
-    let default = match &loaded {
+    let default = match loaded {
         Some(l) => {
             let default_name = l.file.default_profile.clone().or_else(|| {
                 l.file
@@ -111,7 +139,7 @@ fn profile_layers(
             });
             match default_name {
                 Some(name) if profile_name.as_ref().map(|(n, _)| n) != Some(&name) => {
-                    match named_profile(Some(l), &path, &name, "default_profile") {
+                    match named_profile(Some(l), path, &name, "default_profile") {
                         Ok(layer) => Some(layer),
                         // The chosen source ranks above the default: a stale default is
                         // worth a warning, not a refusal.

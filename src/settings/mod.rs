@@ -13,6 +13,7 @@ pub(crate) mod env;
 mod hcloud;
 mod ids;
 mod layers;
+mod owners;
 mod secrets;
 mod sources;
 mod target;
@@ -21,8 +22,9 @@ mod task;
 mod tests;
 
 pub(crate) use crate::api::client::Proxies;
+pub(crate) use owners::Owners;
 pub(crate) use target::Target;
-pub(crate) use task::{ChangeTask, Filter, Mode, Selection, Task, WaitTask};
+pub(crate) use task::{ChangeTask, Filter, Mode, Selection, StatusTask, Task, WaitTask};
 #[cfg(feature = "sandbox")]
 pub(crate) use task::{Faults, ServeTask};
 
@@ -118,12 +120,19 @@ pub(crate) fn from_cli(
         Command::Status(s) => task::draft_status(s, stdin)?,
         Command::Wait(w) => task::draft_wait(w, stdin)?,
     };
+    let config = layers::ConfigRead::read(g, env, &mut warnings)?;
+    let owners = owners::Owners::from_config(&config)?;
     let target = if g.sandbox {
         sandbox_target(g.sandbox_state.clone())?
     } else {
-        Target::Cloud(Box::new(target::cloud_target(g, env, &mut warnings)?))
+        Target::Cloud(Box::new(target::cloud_target(
+            g,
+            env,
+            &config,
+            &mut warnings,
+        )?))
     };
-    let task = task::finish_task(draft, &target, resume_flags(g))?;
+    let task = task::finish_task(draft, &target, resume_flags(g), &owners)?;
     Ok(Settings {
         output,
         net,

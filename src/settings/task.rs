@@ -118,14 +118,21 @@ pub(crate) struct Faults {
 #[derive(Debug, Clone)]
 pub(crate) enum Task {
     Change(ChangeTask),
-    StatusImages {
-        statuses: Vec<MemberStatus>,
-        filter: Filter,
-    },
-    StatusMembers {
-        images: Vec<ImageRef>,
-    },
+    StatusImages(StatusTask),
+    StatusMembers { images: Vec<ImageRef> },
     Wait(WaitTask),
+}
+
+/// `status` without ids (or with `--long`): the listings.
+#[derive(Debug, Clone)]
+pub(crate) struct StatusTask {
+    pub(crate) statuses: Vec<MemberStatus>,
+    pub(crate) filter: Filter,
+    /// `--long`: the facts to decide by (size, format, OS...).
+    pub(crate) long: bool,
+    /// With ids or names: only those images.
+    pub(crate) only: Vec<ImageRef>,
+    pub(crate) owners: super::Owners,
 }
 
 /// The task before the target is known: ids parsed, flag combinations checked.
@@ -252,6 +259,11 @@ pub(super) fn draft_status(s: &cli::StatusArgs, stdin: &mut dyn Read) -> Result<
             if filters.len() == 1 { "it" } else { "they" },
         )));
     }
+    if s.long && !s.job.is_empty() {
+        return Err(Error::usage(
+            "--long shows the facts of shared images; it cannot be combined with --job",
+        ));
+    }
     let task = if !s.job.is_empty() {
         let (words, _) = ids::gather(&s.job, stdin)?;
         let jobs = ids::parse_all(
@@ -267,7 +279,7 @@ pub(super) fn draft_status(s: &cli::StatusArgs, stdin: &mut dyn Read) -> Result<
             interval: Duration::ZERO,
             once: true,
         })
-    } else if !s.ids.is_empty() {
+    } else if !s.ids.is_empty() && !s.long {
         Task::StatusMembers {
             images: image_refs(&s.ids, stdin)?,
         }
@@ -278,10 +290,18 @@ pub(super) fn draft_status(s: &cli::StatusArgs, stdin: &mut dyn Read) -> Result<
             Some(MemberStatusArg::Accepted) => vec![MemberStatus::Accepted],
             Some(MemberStatusArg::Rejected) => vec![MemberStatus::Rejected],
         };
-        Task::StatusImages {
+        let only = if s.ids.is_empty() {
+            Vec::new()
+        } else {
+            image_refs(&s.ids, stdin)?
+        };
+        Task::StatusImages(StatusTask {
             statuses,
             filter: Filter::from_flags(&s.owner, &s.name)?,
-        }
+            long: s.long,
+            only,
+            owners: super::Owners::default(),
+        })
     };
     Ok(Draft {
         task,
@@ -319,13 +339,32 @@ pub(super) fn serve_task(
 
 /// Settles what needed the target: the mode of an accept or reject, and the combinations it
 /// forbids.
-pub(super) fn finish_task(draft: Draft, target: &Target, resume: String) -> Result<Task, Error> {
+pub(super) fn finish_task(
+    draft: Draft,
+    target: &Target,
+    resume: String,
+    owners: &super::Owners,
+) -> Result<Task, Error> {
+    let resolve = |filter: &mut Filter| -> Result<(), Error> {
+        if let Some(o) = &filter.owner {
+            filter.owner = Some(owners.resolve(o, "--owner")?);
+        }
+        Ok(())
+    };
     let mut change = match draft.task {
         Task::Change(change) => change,
         Task::Wait(wait) => return Ok(Task::Wait(WaitTask { resume, ..wait })),
+        Task::StatusImages(mut s) => {
+            resolve(&mut s.filter)?;
+            s.owners = owners.clone();
+            return Ok(Task::StatusImages(s));
+        }
         other => return Ok(other),
     };
     change.resume = resume;
+    if let Selection::AllPending(filter) = &mut change.selection {
+        resolve(filter)?;
+    }
     let (default_mode, cloud) = match target {
         Target::Cloud(t) => (t.default_mode, t.account.cloud),
         #[cfg(feature = "sandbox")]

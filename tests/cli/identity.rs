@@ -66,7 +66,12 @@ fn a_password_profile_without_project_or_endpoint_accepts_and_caches_its_token()
     let files: Vec<_> = std::fs::read_dir(&cache)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("token-"))
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("token-")
+        })
         .collect();
     assert_eq!(files.len(), 1, "{files:?}");
     #[cfg(unix)]

@@ -6,6 +6,7 @@ mod batch;
 mod common;
 mod completions;
 mod config;
+mod decide;
 mod emulator;
 mod examples;
 mod faults;

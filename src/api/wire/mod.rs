@@ -24,9 +24,14 @@ fn as_text(value: &Value) -> Option<String> {
 fn number(value: &Value, key: &str) -> Option<f64> {
     match value.get(key)? {
         Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
+        Value::String(s) => finite(s),
         _ => None,
     }
+}
+
+/// A number from its text; `NaN` and `inf` (which Rust would parse) are not numbers here.
+fn finite(s: &str) -> Option<f64> {
+    s.trim().parse::<f64>().ok().filter(|f| f.is_finite())
 }
 
 fn truthy(value: &Value, key: &str) -> bool {
@@ -141,6 +146,23 @@ pub(crate) struct SharedImage {
     pub(crate) image_type: Option<String>,
     pub(crate) os_version: Option<String>,
     pub(crate) min_disk: Option<f64>,
+    /// Bytes: Glance's `size` (a number), or IMS's `__image_size` (a string).
+    pub(crate) size: Option<u64>,
+    pub(crate) disk_format: Option<String>,
+    pub(crate) min_ram: Option<f64>,
+    /// IMS's `__platform` (`Ubuntu`, `Windows`...).
+    pub(crate) platform: Option<String>,
+    /// Glance's `os_distro` property, where the image has one.
+    pub(crate) os_distro: Option<String>,
+}
+
+/// A size in bytes from its text (a number, or IMS's string form).
+fn bytes(text: Option<String>) -> Option<u64> {
+    let t = text?;
+    t.trim()
+        .parse::<u64>()
+        .ok()
+        .or_else(|| finite(&t).filter(|f| *f >= 0.0).map(|f| f as u64))
 }
 
 impl SharedImage {
@@ -157,6 +179,11 @@ impl SharedImage {
             image_type: text(v, "__imagetype"),
             os_version: text(v, "__os_version"),
             min_disk: number(v, "min_disk"),
+            size: bytes(text(v, "size")).or_else(|| bytes(text(v, "__image_size"))),
+            disk_format: text(v, "disk_format"),
+            min_ram: number(v, "min_ram"),
+            platform: text(v, "__platform"),
+            os_distro: text(v, "os_distro"),
         }
     }
 }
@@ -194,104 +221,7 @@ impl ImagePage {
     }
 }
 
-/// A typed reader for listing pages: derived, with one lenient field reader, so that a field
-/// of an unexpected type reads as absent, as [`text`] does. Anything the derive cannot read
-/// (a duplicate key, an image that is not an object) falls back to the value-based reader.
-mod lenient {
-    use super::{ImagePage, SharedImage};
-    use serde::de::{MapAccess, Visitor, value::MapAccessDeserializer};
-    use serde::{Deserialize, Deserializer};
-    use serde_json::Value;
-    use std::marker::PhantomData;
-
-    /// A string, number or boolean as text; anything else (and `""`) is absent.
-    fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        Ok(super::as_text(&Value::deserialize(d)?))
-    }
-
-    /// `T` read from a JSON object only: derived structs also accept an array (by position),
-    /// which the value-based reader reads as an empty image.
-    pub(super) struct Object<T>(pub(super) T);
-
-    impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct V<T>(PhantomData<T>);
-            impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
-                type Value = Object<T>;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("an object")
-                }
-                fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Object<T>, A::Error> {
-                    T::deserialize(MapAccessDeserializer::new(map)).map(Object)
-                }
-            }
-            d.deserialize_map(V(PhantomData))
-        }
-    }
-
-    #[derive(Deserialize)]
-    pub(super) struct Page {
-        #[serde(default)]
-        images: Vec<Object<Image>>,
-        #[serde(default, deserialize_with = "text")]
-        next: Option<String>,
-    }
-
-    #[derive(Deserialize)]
-    struct Image {
-        #[serde(default, deserialize_with = "text")]
-        id: Option<String>,
-        #[serde(default, deserialize_with = "text")]
-        name: Option<String>,
-        #[serde(default, deserialize_with = "text")]
-        owner: Option<String>,
-        #[serde(default, deserialize_with = "text")]
-        status: Option<String>,
-        #[serde(default, deserialize_with = "text")]
-        visibility: Option<String>,
-        #[serde(default, deserialize_with = "text")]
-        created_at: Option<String>,
-        #[serde(default, deserialize_with = "text")]
-        updated_at: Option<String>,
-        #[serde(default, deserialize_with = "text", rename = "__whole_image")]
-        whole_image: Option<String>,
-        #[serde(default, deserialize_with = "text", rename = "__imagetype")]
-        image_type: Option<String>,
-        #[serde(default, deserialize_with = "text", rename = "__os_version")]
-        os_version: Option<String>,
-        #[serde(default, deserialize_with = "text")]
-        min_disk: Option<String>,
-    }
-
-    impl From<Page> for ImagePage {
-        fn from(p: Page) -> ImagePage {
-            ImagePage {
-                images: p.images.into_iter().map(|i| i.0.into()).collect(),
-                next: p.next,
-            }
-        }
-    }
-
-    impl From<Image> for SharedImage {
-        fn from(i: Image) -> SharedImage {
-            SharedImage {
-                id: i.id,
-                name: i.name,
-                owner: i.owner,
-                status: i.status,
-                visibility: i.visibility,
-                created_at: i.created_at,
-                updated_at: i.updated_at,
-                whole_image: i
-                    .whole_image
-                    .is_some_and(|s| s.eq_ignore_ascii_case("true")),
-                image_type: i.image_type,
-                os_version: i.os_version,
-                min_disk: i.min_disk.and_then(|s| s.trim().parse().ok()),
-            }
-        }
-    }
-}
+mod lenient;
 
 /// The `marker` query parameter of a `next` link such as `/v2/images?...&marker=ID`.
 pub(crate) fn marker_of(next: &str) -> Option<String> {
@@ -355,5 +285,35 @@ mod tests {
         );
         assert_eq!(marker_of("/v2/images?limit=3"), None);
         assert_eq!(marker_of("/v2/images"), None);
+    }
+
+    #[test]
+    fn the_facts_to_decide_by_in_either_dialect() {
+        let ims = json!({"images":[{"id":"a","size":null,"__image_size":"2147483648",
+            "__os_version":"Ubuntu 24.04 server 64bit","__platform":"Ubuntu",
+            "min_disk":"40","min_ram":"NaN","disk_format":"zvhd2"}]});
+        let glance = json!({"images":[{"id":"b","size":1024,"os_distro":"debian",
+            "min_disk":0,"min_ram":512,"disk_format":null}]});
+        for page in [ims, glance] {
+            let text = serde_json::to_vec(&page).unwrap();
+            assert_eq!(
+                ImagePage::from_slice(&text).unwrap(),
+                ImagePage::from_value(&page),
+                "both readers agree"
+            );
+        }
+        let i = &ImagePage::from_value(&json!({"images":[{"size":null,"__image_size":"2147483648",
+            "min_disk":"40","min_ram":"NaN"}]}))
+        .images[0];
+        assert_eq!(
+            (i.size, i.min_disk, i.min_ram),
+            (Some(2147483648), Some(40.0), None)
+        );
+        let g = &ImagePage::from_value(&json!({"images":[{"size":1024,"os_distro":"debian",
+            "disk_format":null}]}))
+        .images[0];
+        assert_eq!(g.size, Some(1024));
+        assert_eq!(g.os_distro.as_deref(), Some("debian"));
+        assert_eq!(g.disk_format, None);
     }
 }
