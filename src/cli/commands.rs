@@ -16,7 +16,10 @@ stderr as soon as it exists, and ims-share waits for every job and reports each 
 per-image mode (the default for OpenStack) each image gets its own PUT, --concurrency at a time.\n\n\
 An image already accepted counts as done, so running the same command twice is safe. \
 Full-ECS images need --vault-id; without it they are reported failed (vault_required) and the \
-others still go ahead.",
+others still go ahead.\n\n\
+Run on a terminal with no ids and no --all-pending, it lists the pending images (name, owner, \
+size, created) to pick from: space marks one, typing filters, Enter goes ahead, Esc cancels. \
+Never when piped, with -q, or with IMS_SHARE_NO_PROMPT set.",
         after_help = "\
 Examples:
   ims-share accept 0b680482-acaa-4045-b14c-9a8c7dfe9c70 d164b5df-1bc3-4c3f-893e-3e471fd16e64
@@ -32,7 +35,8 @@ Examples:
     #[command(
         long_about = "Reject images shared with you.\n\n\
 A rejected image no longer shows in your image list (it can still be used to create servers). \
-Batch and per-image modes work as for accept; an image already rejected counts as done.",
+Batch and per-image modes work as for accept; an image already rejected counts as done. On a \
+terminal, with no ids and no --all-pending, the pending images are offered to pick from.",
         after_help = "\
 Examples:
   ims-share reject 0b680482-acaa-4045-b14c-9a8c7dfe9c70
@@ -146,7 +150,8 @@ impl ShellArg {
 
 #[derive(Debug, Args)]
 pub struct ChangeArgs {
-    /// Image ids (UUIDs); `-` reads more from standard input
+    /// Image ids or names; `-` reads more from standard input (none, on a terminal: pick from
+    /// a list)
     #[arg(value_name = "IMAGE_ID")]
     pub ids: Vec<String>,
 

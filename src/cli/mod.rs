@@ -51,7 +51,7 @@ Exit codes: 0 done, 1 refused or failed in part, 2 usage or configuration, 3 aut
 #[derive(Debug, Parser)]
 #[command(
     name = "ims-share",
-    version,
+    version = env!("IMS_SHARE_LONG_VERSION"),
     after_help = MAIN_EXAMPLES,
     max_term_width = 100,
     args_override_self = true

@@ -18,6 +18,8 @@ pub(crate) struct Listed {
     pub(crate) created_at: Option<String>,
     pub(crate) whole_image: bool,
     pub(crate) member_status: MemberStatus,
+    /// Bytes, when the service said.
+    pub(crate) size: Option<u64>,
 }
 
 /// The images shared with you in `statuses` (listed at once), leaving out your own.
@@ -47,6 +49,7 @@ pub(crate) fn list(session: &Session, statuses: &[MemberStatus]) -> Result<Vec<L
                         created_at: img.created_at,
                         whole_image: img.whole_image,
                         member_status: status,
+                        size: img.size,
                     });
                 }
             })
@@ -181,6 +184,7 @@ mod tests {
             created_at: Some("2026-11-01T10:00:00Z".into()),
             whole_image: false,
             member_status: MemberStatus::Pending,
+            size: None,
         }
     }
 

@@ -192,6 +192,7 @@ fn only(refs: &[ImageRef], rows: Vec<SharedRow>) -> Result<(Vec<SharedRow>, Vec<
                 created_at: r.created_at.clone(),
                 whole_image: r.full_ecs,
                 member_status: MemberStatus::parse(&r.member_status)?,
+                size: r.size_bytes,
             })
         })
         .collect();

@@ -267,7 +267,7 @@ fn images(d: &ImagesDoc, style: Style) -> String {
             ];
             if d.long {
                 row.extend([
-                    opt(r.size_bytes.map(human_size).as_deref()),
+                    opt(r.size_bytes.map(crate::text::human_size).as_deref()),
                     opt(r.disk_format.as_deref()),
                     opt(r.os.as_deref()),
                     opt(r
@@ -283,24 +283,6 @@ fn images(d: &ImagesDoc, style: Style) -> String {
         })
         .collect();
     grid(&columns, &rows, style)
-}
-
-/// A size for people: binary units, one decimal below 100 (`512 B`, `1.5 KiB`, `10.2 GiB`).
-pub(super) fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 7] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else if value < 100.0 {
-        format!("{value:.1} {}", UNITS[unit])
-    } else {
-        format!("{value:.0} {}", UNITS[unit])
-    }
 }
 
 /// A number as a service meant it: `40`, not `40.0`; `0.5` as it is.

@@ -298,7 +298,8 @@ fn tables_at_four_widths() {
 
 #[test]
 fn sizes_and_numbers_read_as_people_write_them() {
-    use super::table::{human_size, number};
+    use super::table::number;
+    use crate::text::human_size;
     assert_eq!(human_size(0), "0 B");
     assert_eq!(human_size(1023), "1023 B");
     assert_eq!(human_size(1536), "1.5 KiB");

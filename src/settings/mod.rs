@@ -113,10 +113,20 @@ pub(crate) fn from_cli(
                 warnings,
             });
         }
-        Command::Accept(a) => {
-            task::draft_change(Action::Accept, &a.change, a.vault_id.clone(), stdin)?
-        }
-        Command::Reject(r) => task::draft_change(Action::Reject, &r.change, None, stdin)?,
+        Command::Accept(a) => task::draft_change(
+            Action::Accept,
+            &a.change,
+            a.vault_id.clone(),
+            stdin,
+            may_prompt(g, env, terminal),
+        )?,
+        Command::Reject(r) => task::draft_change(
+            Action::Reject,
+            &r.change,
+            None,
+            stdin,
+            may_prompt(g, env, terminal),
+        )?,
         Command::Status(s) => task::draft_status(s, stdin)?,
         Command::Wait(w) => task::draft_wait(w, stdin)?,
     };
@@ -192,6 +202,18 @@ fn proxies(env: &Env) -> Proxies {
         all: get("ALL_PROXY"),
         no_proxy: get("NO_PROXY"),
     }
+}
+
+/// Whether a question may be asked: only of a person at a terminal (standard input, output and
+/// error all terminals, the prompt drawn on standard error), never with `-q` or
+/// `IMS_SHARE_NO_PROMPT` (gh's rule), nor on a dumb terminal that cannot draw a list.
+fn may_prompt(g: &cli::GlobalArgs, env: &Env, terminal: Terminal) -> bool {
+    terminal.stdin
+        && terminal.stdout
+        && terminal.stderr
+        && !g.quiet
+        && env.get("IMS_SHARE_NO_PROMPT").is_none()
+        && env.get("TERM") != Some("dumb")
 }
 
 fn output_config(g: &cli::GlobalArgs, env: &Env, terminal: Terminal) -> OutputConfig {

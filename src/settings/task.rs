@@ -21,6 +21,9 @@ pub(crate) enum Selection {
     /// By id or by name.
     Images(Vec<ImageRef>),
     AllPending(Filter),
+    /// No ids on a terminal: the pending images offered in a list to pick from. The owners'
+    /// names label the list.
+    Pick(super::Owners),
 }
 
 /// `--owner` and `--name`: which images of a listing to keep.
@@ -166,6 +169,7 @@ pub(super) fn draft_change(
     c: &cli::ChangeArgs,
     vault_id: Option<String>,
     stdin: &mut dyn Read,
+    prompt: bool,
 ) -> Result<Draft, Error> {
     if c.all_pending && !c.ids.is_empty() {
         return Err(Error::usage_hint(
@@ -176,11 +180,11 @@ pub(super) fn draft_change(
             ),
         ));
     }
-    if !c.all_pending && c.ids.is_empty() {
+    if !c.all_pending && c.ids.is_empty() && !prompt {
         return Err(Error::usage_hint(
             format!("nothing to {}: no image ids given", action.verb()),
             format!(
-                "give image ids, - to read them from standard input, or --all-pending (see `ims-share {} --help`)",
+                "give image ids, - to read them from standard input, or --all-pending; on a terminal (without -q) a list of the pending images to pick from is offered (see `ims-share {} --help`)",
                 action.verb()
             ),
         ));
@@ -203,6 +207,8 @@ pub(super) fn draft_change(
     }
     let selection = if c.all_pending {
         Selection::AllPending(Filter::from_flags(&c.owner, &c.name)?)
+    } else if c.ids.is_empty() {
+        Selection::Pick(super::Owners::default())
     } else {
         Selection::Images(image_refs(&c.ids, stdin)?)
     };
@@ -362,8 +368,10 @@ pub(super) fn finish_task(
         other => return Ok(other),
     };
     change.resume = resume;
-    if let Selection::AllPending(filter) = &mut change.selection {
-        resolve(filter)?;
+    match &mut change.selection {
+        Selection::AllPending(filter) => resolve(filter)?,
+        Selection::Pick(names) => *names = owners.clone(),
+        Selection::Images(_) => {}
     }
     let (default_mode, cloud) = match target {
         Target::Cloud(t) => (t.default_mode, t.account.cloud),

@@ -195,3 +195,34 @@ fn the_manual_page_renders() {
     );
     assert!(text.contains("accept"), "{text}");
 }
+
+/// Release hygiene: `--version` names the commit and the build date when built from git.
+#[test]
+fn version_names_the_commit_and_the_build_date() {
+    let f = Fixture::new();
+    let r = run(f.bare().arg("--version"));
+    r.code(0);
+    let line = r.stdout.trim_end();
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--short=10", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    let version = format!("ims-share {}", env!("CARGO_PKG_VERSION"));
+    match head {
+        Some(commit) => {
+            let prefix = format!("{version} (commit {commit}, built ");
+            assert!(line.starts_with(&prefix), "{line:?} vs {prefix:?}");
+            let date = line[prefix.len()..].trim_end_matches(')');
+            let parts: Vec<&str> = date.split('-').collect();
+            assert!(
+                parts.len() == 3 && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())),
+                "a date: {date:?}"
+            );
+        }
+        // Built outside a git checkout (from a registry's crate): the version alone.
+        None => assert_eq!(line, version),
+    }
+}

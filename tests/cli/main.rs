@@ -15,6 +15,7 @@ mod hostile;
 mod identity;
 mod interop;
 mod per_image;
+mod picker;
 mod sandbox;
 mod status;
 mod tls;

@@ -62,6 +62,13 @@ pub(crate) fn run(
     }
     let candidates = match select::select(session, out, task) {
         Ok(c) => c,
+        // Esc or Ctrl-C in the picker: nothing was sent, so nothing is "before the failure".
+        Err(crate::error::Error::Interrupted) if matches!(task.selection, Selection::Pick(_)) => {
+            let mut report = Report::exit_only(Exit::Interrupted);
+            report.doc = Some(Document::Change(ledger.doc("not sent")));
+            report.notes.push("cancelled: nothing was sent".into());
+            return report;
+        }
         Err(e) => {
             // Exit 1 still writes the (empty) document; 2, 3 and 5 leave stdout empty.
             let mut report = Report::failed(e);
@@ -70,16 +77,18 @@ pub(crate) fn run(
         }
     };
     if candidates.is_empty() {
-        out.note(&match &task.selection {
-            Selection::AllPending { .. } => format!(
+        match &task.selection {
+            Selection::AllPending { .. } => out.note(&format!(
                 "nothing to {}: no pending images shared with you match",
                 task.action.verb()
-            ),
-            Selection::Images(_) => format!(
+            )),
+            Selection::Images(_) => out.note(&format!(
                 "nothing to {}: no image ids on standard input",
                 task.action.verb()
-            ),
-        });
+            )),
+            // The picker said why.
+            Selection::Pick(_) => {}
+        }
         return Report::ok(
             Document::Change(ChangeDoc {
                 images: vec![],

@@ -4,6 +4,10 @@
 //! it spins do not tear it.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod pick;
+
+pub(crate) use pick::restore_terminal;
+
 use crate::error::Error;
 use crate::redact::Redactor;
 use crate::sync::lock;
@@ -82,6 +86,7 @@ impl Output {
     pub(crate) fn close(&self) {
         self.closed.store(true, Ordering::SeqCst);
         self.clear_spinner();
+        restore_terminal();
     }
 
     pub(crate) fn redactor(&self) -> Arc<Redactor> {

@@ -1,0 +1,227 @@
+//! The picker (issue 16): `accept`/`reject` with no ids on a terminal offer the pending images
+//! in a list. Driven through a pseudo-terminal like a person would: wait for the list to be
+//! drawn, press keys, read what the run did to the emulator's state.
+
+use crate::common::*;
+use std::io::{Read, Write};
+use std::os::fd::{FromRawFd, OwnedFd};
+use std::process::{Child, Stdio};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+const PATIENCE: Duration = Duration::from_secs(30);
+
+/// A child on a pseudo-terminal of 100x30 (its stdin, stdout and stderr), and everything it
+/// has written so far.
+struct Session {
+    child: Child,
+    keys: std::fs::File,
+    screen: Arc<(Mutex<Vec<u8>>, Condvar)>,
+    reader: std::thread::JoinHandle<()>,
+}
+
+impl Session {
+    fn start(mut cmd: std::process::Command) -> Session {
+        let mut master: libc::c_int = -1;
+        let mut slave: libc::c_int = -1;
+        let size = libc::winsize {
+            ws_row: 30,
+            ws_col: 100,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        // SAFETY: openpty writes two descriptors into the given ints; name and termios are null.
+        let rc = unsafe {
+            libc::openpty(
+                &mut master,
+                &mut slave,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                &size,
+            )
+        };
+        assert_eq!(rc, 0, "openpty");
+        // SAFETY: both descriptors were just opened and are owned by nobody else.
+        let (master, slave) =
+            unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+        let child = cmd
+            .stdin(Stdio::from(slave.try_clone().unwrap()))
+            .stdout(Stdio::from(slave.try_clone().unwrap()))
+            .stderr(Stdio::from(slave))
+            .spawn()
+            .expect("the binary starts");
+        let keys = std::fs::File::from(master.try_clone().unwrap());
+        let screen = Arc::new((Mutex::new(Vec::new()), Condvar::new()));
+        let sink = screen.clone();
+        let mut master = std::fs::File::from(master);
+        let reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            // Ends with EIO once the child has closed its side.
+            while let Ok(n) = master.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.0.lock().unwrap().extend_from_slice(&buf[..n]);
+                sink.1.notify_all();
+            }
+        });
+        Session {
+            child,
+            keys,
+            screen,
+            reader,
+        }
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.screen.0.lock().unwrap()).into_owned()
+    }
+
+    /// Blocks until the screen shows `needle` (or panics with what it shows).
+    fn wait_for(&self, needle: &str) {
+        let deadline = Instant::now() + PATIENCE;
+        let mut seen = self.screen.0.lock().unwrap();
+        while !String::from_utf8_lossy(&seen).contains(needle) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(
+                !left.is_zero(),
+                "never saw {needle:?}; the screen:\n{}",
+                String::from_utf8_lossy(&seen)
+            );
+            seen = self.screen.1.wait_timeout(seen, left).unwrap().0;
+        }
+    }
+
+    fn press(&mut self, keys: &str) {
+        self.keys.write_all(keys.as_bytes()).unwrap();
+        self.keys.flush().unwrap();
+    }
+
+    /// The exit code once the child has ended, and all it wrote.
+    fn exit(self) -> (i32, String) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut child = self.child;
+        std::thread::spawn(move || {
+            let _ = tx.send(child.wait().map(|s| s.code().unwrap_or(-1)));
+        });
+        let code = match rx.recv_timeout(PATIENCE) {
+            Ok(code) => code.unwrap(),
+            Err(_) => panic!(
+                "still running; the screen:\n{}",
+                String::from_utf8_lossy(&self.screen.0.lock().unwrap())
+            ),
+        };
+        // The reader ends when the last descriptor of the terminal's other side is closed.
+        drop(self.keys);
+        self.reader.join().unwrap();
+        let text = String::from_utf8_lossy(&self.screen.0.lock().unwrap()).into_owned();
+        (code, text)
+    }
+}
+
+const DOWN: &str = "\x1b[B";
+
+fn on_a_terminal(f: &Fixture, args: &[&str]) -> std::process::Command {
+    let mut cmd = f.process(env!("CARGO_BIN_EXE_ims-share"));
+    cmd.env("TERM", "xterm").env("NO_COLOR", "1").args(args);
+    cmd
+}
+
+fn five_pending() -> (Fixture, Vec<String>) {
+    let (state, ids) = many_pending(5);
+    (Fixture::with(state, Default::default()), ids)
+}
+
+#[test]
+fn two_of_five_picked_are_accepted_and_only_those() {
+    let (f, ids) = five_pending();
+    let mut s = Session::start(on_a_terminal(&f, &["accept"]));
+    // Newest first: img-000 on top. The list shows name, owner, size and date.
+    s.wait_for("img-004");
+    let screen = s.text();
+    assert!(screen.contains("Accept which images?"), "{screen}");
+    assert!(screen.contains("2.0 GiB"), "{screen}");
+    s.press(" ");
+    s.press(DOWN);
+    s.press(DOWN);
+    s.press(" ");
+    s.press("\r");
+    assert_eq!(s.exit().0, 0);
+    let statuses: Vec<String> = ids.iter().map(|id| f.member_status(id)).collect();
+    assert_eq!(
+        statuses,
+        ["accepted", "pending", "accepted", "pending", "pending"]
+    );
+    let writes = f.writes();
+    assert_eq!(writes.len(), 1, "one batch: {writes:?}");
+    let mut sent: Vec<String> = writes[0].body_json()["images"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    sent.sort();
+    assert_eq!(sent, [ids[0].clone(), ids[2].clone()]);
+}
+
+#[test]
+fn typing_filters_the_list() {
+    let (f, ids) = five_pending();
+    let mut s = Session::start(on_a_terminal(&f, &["reject"]));
+    s.wait_for("img-004");
+    s.press("img-003");
+    s.press(" \r");
+    assert_eq!(s.exit().0, 0);
+    assert_eq!(f.member_status(&ids[3]), "rejected");
+    assert_eq!(
+        ids.iter()
+            .filter(|id| f.member_status(id) == "pending")
+            .count(),
+        4
+    );
+}
+
+#[test]
+fn escape_cancels_with_130_and_sends_nothing() {
+    let (f, _) = five_pending();
+    let mut s = Session::start(on_a_terminal(&f, &["accept"]));
+    s.wait_for("img-004");
+    s.press(" \x1b");
+    let (code, screen) = s.exit();
+    assert_eq!(code, 130, "{screen}");
+    assert!(screen.contains("cancelled: nothing was sent"), "{screen}");
+    assert!(f.writes().is_empty());
+}
+
+#[test]
+fn no_prompt_with_q_or_ims_share_no_prompt_even_on_a_terminal() {
+    let (f, _) = five_pending();
+    for (env, args) in [(None, &["accept", "-q"][..]), (Some("1"), &["accept"][..])] {
+        let mut cmd = on_a_terminal(&f, args);
+        if let Some(v) = env {
+            cmd.env("IMS_SHARE_NO_PROMPT", v);
+        }
+        let (code, screen_after) = Session::start(cmd).exit();
+        assert_eq!(code, 2, "{args:?} {env:?}: {screen_after}");
+        assert!(
+            screen_after.contains("no image ids given"),
+            "{screen_after}"
+        );
+        assert!(!screen_after.contains("which images?"), "{screen_after}");
+    }
+    assert!(f.requests().is_empty());
+}
+
+#[test]
+fn no_prompt_when_piped() {
+    let (f, _) = five_pending();
+    let r = run(f.cmd().arg("accept"));
+    r.code(2);
+    assert!(r.stderr.contains("no image ids given"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("a list of the pending images"),
+        "{}",
+        r.stderr
+    );
+    assert!(f.requests().is_empty());
+}
