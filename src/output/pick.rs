@@ -4,7 +4,7 @@
 use super::Output;
 use crate::error::Error;
 use crate::sync::lock;
-use crate::text::{cap, escape};
+use crate::text::escape;
 use inquire::InquireError;
 use inquire::list_option::ListOption;
 use inquire::ui::RenderConfig;
@@ -41,7 +41,7 @@ impl Output {
             .map(|(index, label)| Choice {
                 index,
                 // Room for the cursor and the check box in front of each line.
-                label: cap(&escape(&label), width.saturating_sub(8).max(20)).into_owned(),
+                label: fit(&escape(&label), width.saturating_sub(7).max(20)),
             })
             .collect();
         let rows = terminal_size::terminal_size()
@@ -73,6 +73,16 @@ impl Output {
                 anyhow::Error::new(e).context("cannot show the list of images to pick from"),
             )),
         }
+    }
+}
+
+/// At most `max` characters: a longer label is cut with `…` (the list is for reading; the run
+/// uses the ids behind the labels).
+fn fit(label: &str, max: usize) -> String {
+    if label.chars().count() <= max {
+        label.to_string()
+    } else {
+        label.chars().take(max - 1).chain(['…']).collect()
     }
 }
 

@@ -55,17 +55,16 @@ pub(super) fn widths(columns: &[Fit], width: Option<usize>) -> Option<Vec<(usize
     }
     let mut given: Vec<usize> = kept.iter().map(|&i| columns[i].least()).collect();
     let mut spare = room(&kept) - least(&kept);
-    // The spare room goes to the wrapping columns, a character at a time to the one furthest
-    // from its natural width (so a long message and a long name share it fairly).
+    // The spare room goes to the wrapping columns, the one that needs least to show whole
+    // first (a name kept on one line beats a message wrapped a line less), then the next.
     while spare > 0 {
         let wanting = kept
             .iter()
             .enumerate()
             .filter(|(n, i)| columns[**i].wrap_min.is_some() && given[*n] < columns[**i].natural)
-            .max_by_key(|(n, i)| columns[**i].natural - given[*n]);
+            .min_by_key(|(n, i)| columns[**i].natural - given[*n]);
         let Some((n, _)) = wanting else { break };
-        // Give a run at once, to stay linear in the width.
-        let step = spare.min(8).min(columns[kept[n]].natural - given[n]);
+        let step = spare.min(columns[kept[n]].natural - given[n]);
         given[n] += step;
         spare -= step;
     }

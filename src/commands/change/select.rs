@@ -138,7 +138,7 @@ fn pick(
             let name = l.name.as_deref().unwrap_or("-");
             [
                 if l.whole_image {
-                    format!("{name} (full-ECS)")
+                    format!("{name}{FULL_ECS}")
                 } else {
                     name.to_string()
                 },
@@ -151,11 +151,9 @@ fn pick(
             ]
         })
         .collect();
-    let labels = aligned(&cells);
-    let question = format!(
-        "{} which images? (name, owner, size, created)",
-        capitalised(task.action.verb())
-    );
+    let width = out.config().terminal.width.unwrap_or(80) as usize;
+    let labels = aligned(&cells, width);
+    let question = format!("{} which images?", capitalised(task.action.verb()));
     let chosen = out.pick(&question, labels)?;
     if chosen.is_empty() {
         out.note(&format!(
@@ -169,46 +167,117 @@ fn pick(
         .collect())
 }
 
-/// The cells of each line padded into columns (the widest of each); a cell longer than 48
-/// characters (a name another tenant chose) is cut with `…`.
-fn aligned(cells: &[[String; 4]]) -> Vec<String> {
+/// The cells of each line padded into columns (the widest of each) for a terminal `width`
+/// columns wide: a name longer than its room (another tenant chose it) is cut with `…`; on a
+/// narrow terminal the date goes first, then the owner, then the size, before a name is cut
+/// below 16 characters.
+fn aligned(cells: &[[String; 4]], width: usize) -> Vec<String> {
     let cells: Vec<[String; 4]> = cells
         .iter()
-        .map(|r| {
-            r.clone().map(|c| {
-                let c = escape(&c).into_owned();
-                if c.chars().count() > 48 {
-                    c.chars().take(47).chain(['…']).collect()
-                } else {
-                    c
-                }
-            })
-        })
+        .map(|r| r.clone().map(|c| escape(&c).into_owned()))
         .collect();
-    let widths: Vec<usize> = (0..4)
-        .map(|c| {
-            cells
-                .iter()
-                .map(|r| r[c].chars().count())
-                .max()
-                .unwrap_or(0)
-                .min(48)
-        })
-        .collect();
+    let natural = |c: usize| {
+        cells
+            .iter()
+            .map(|r| r[c].chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(48)
+    };
+    // The cursor and check box take 6 columns, and the last column is left free (a full line
+    // would wrap on some terminals); 2 between two columns.
+    let mut kept = vec![1, 2, 3];
+    let room = |kept: &[usize]| {
+        width.saturating_sub(7 + kept.iter().map(|&c| natural(c) + 2).sum::<usize>())
+    };
+    while room(&kept) < 16.min(natural(0)) && !kept.is_empty() {
+        // Drop the date, then the owner, then the size.
+        let drop = [3, 1, 2]
+            .into_iter()
+            .find(|c| kept.contains(c))
+            .unwrap_or(2);
+        kept.retain(|&c| c != drop);
+    }
+    let name_room = room(&kept).clamp(10, 48);
+    let name_width = natural(0).min(name_room);
     cells
         .iter()
         .map(|r| {
-            let name = format!("{:<w$}", r[0], w = widths[0]);
-            let owner = format!("{:<w$}", r[1], w = widths[1]);
-            let size = format!("{:>w$}", r[2], w = widths[2]);
-            format!("{name}  {owner}  {size}  {}", r[3])
+            let name = cut(&r[0], name_room);
+            let mut line = format!("{name:<name_width$}");
+            for &c in &kept {
+                let w = natural(c);
+                // Sizes align right, like numbers.
+                if c == 2 {
+                    line.push_str(&format!("  {:>w$}", r[c]));
+                } else {
+                    line.push_str(&format!("  {:<w$}", r[c]));
+                }
+            }
+            line.trim_end().to_string()
         })
         .collect()
 }
+
+/// A name in at most `room` characters, cut with `…`; the full-ECS mark stays whole.
+fn cut(name: &str, room: usize) -> String {
+    if name.chars().count() <= room {
+        return name.to_string();
+    }
+    let (base, mark) = match name.strip_suffix(FULL_ECS) {
+        Some(base) if room > FULL_ECS.len() + 4 => (base, FULL_ECS),
+        _ => (name, ""),
+    };
+    let keep = room - 1 - mark.len();
+    base.chars()
+        .take(keep)
+        .chain(['…'])
+        .chain(mark.chars())
+        .collect()
+}
+
+const FULL_ECS: &str = " (full-ECS)";
 
 fn capitalised(word: &str) -> String {
     let mut c = word.chars();
     c.next()
         .map(|f| f.to_uppercase().chain(c).collect())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(name: &str) -> [String; 4] {
+        [
+            name.to_string(),
+            "platform-team".into(),
+            "38.0 GiB".into(),
+            "2026-12-02".into(),
+        ]
+    }
+
+    #[test]
+    fn the_picker_lines_fit_the_terminal_and_keep_the_full_ecs_mark() {
+        let rows = [
+            row(&format!("postgres-16-full-ecs-backup-2026.11{FULL_ECS}")),
+            row("rhel-9"),
+            row("\u{1b}[2Jevil-name"),
+        ];
+        for width in [50, 80, 100] {
+            let lines = aligned(&rows, width);
+            for l in &lines {
+                assert!(l.chars().count() <= width - 7, "{width}: {l:?}");
+                assert!(!l.contains('\u{1b}'), "{l:?}");
+            }
+            assert!(lines[0].contains("(full-ECS)"), "{width}: {lines:?}");
+            assert!(lines[0].contains("38.0 GiB"), "{width}: {lines:?}");
+        }
+        assert!(aligned(&rows, 100)[0].contains("2026-12-02"));
+        assert!(
+            !aligned(&rows, 50)[0].contains("2026"),
+            "the date goes first"
+        );
+    }
 }
