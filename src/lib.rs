@@ -16,6 +16,7 @@ pub(crate) mod domain;
 pub mod emulator;
 pub(crate) mod error;
 pub(crate) mod interrupt;
+pub(crate) mod journal;
 pub(crate) mod output;
 pub(crate) mod poll;
 pub(crate) mod pool;

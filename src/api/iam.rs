@@ -172,6 +172,84 @@ pub(crate) fn projects_named(
         .unwrap_or_default())
 }
 
+/// The most pages of `GET /v3/auth/projects` read, and projects kept.
+const MAX_PROJECT_PAGES: usize = 100;
+const MAX_PROJECTS: usize = 10_000;
+
+/// `GET /v3/auth/projects`: every project the credentials may use, following `links.next`.
+/// The next page is asked of the same IAM endpoint with the paging parameters of the link
+/// (never of another host: the request carries credentials); a page seen before ends it.
+pub(crate) fn auth_projects(
+    http: &Http,
+    iam: &Url,
+    credential: Credential<'_>,
+) -> Result<Vec<Project>, Error> {
+    let mut projects = Vec::new();
+    let mut query: Vec<(String, String)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..MAX_PROJECT_PAGES {
+        let reply = http.send(&Call {
+            method: Method::Get,
+            base: iam,
+            path: "/v3/auth/projects",
+            query: &query,
+            body: None,
+            project_id: None,
+            credential,
+            deadline: None,
+        })?;
+        let page = reply.json();
+        let Some(list) = page.get("projects").and_then(Value::as_array) else {
+            return Err(Error::unavailable(format!(
+                "IAM at {iam} answered /v3/auth/projects without a list of projects"
+            )));
+        };
+        for p in list {
+            if let Some(id) = text(p, "id") {
+                projects.push(Project {
+                    id,
+                    name: text(p, "name").unwrap_or_default(),
+                });
+            }
+        }
+        if projects.len() > MAX_PROJECTS {
+            return Err(Error::unavailable(format!(
+                "IAM at {iam} lists more than {MAX_PROJECTS} projects: not read further"
+            )));
+        }
+        let next = page
+            .get("links")
+            .and_then(|l| text(l, "next"))
+            .map(|n| paging_of(&n));
+        match next {
+            Some(q) if !q.is_empty() && !list.is_empty() && seen.insert(q.clone()) => query = q,
+            _ => return Ok(projects),
+        }
+    }
+    Err(Error::unavailable(format!(
+        "IAM at {iam} kept sending more pages of projects ({MAX_PROJECT_PAGES} read)"
+    )))
+}
+
+/// The paging parameters of a `next` link (absolute or relative): `marker`, `limit`, `page`,
+/// `per_page`; anything else in it is not sent.
+fn paging_of(next: &str) -> Vec<(String, String)> {
+    let query = next.split_once('?').map(|(_, q)| q).unwrap_or_default();
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .filter(|(k, _)| matches!(*k, "marker" | "limit" | "page" | "per_page"))
+        .map(|(k, v)| {
+            (
+                k.to_string(),
+                percent_encoding::percent_decode_str(v)
+                    .decode_utf8_lossy()
+                    .into_owned(),
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@ mod discover;
 pub(crate) mod endpoint;
 pub(crate) mod error_body;
 pub(crate) mod glance;
+pub(crate) mod guard;
 pub(crate) mod iam;
 pub(crate) mod ims;
 mod login;

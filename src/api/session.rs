@@ -8,6 +8,7 @@
 use crate::api::account::{Access, Account, ProjectRef};
 use crate::api::client::Http;
 use crate::api::discover::{checked_project_id, discover_project, resolve_endpoint};
+use crate::api::guard::Guard;
 use crate::api::login::PasswordLogin;
 use crate::api::request::{Call, Credential, Method};
 use crate::api::response::Reply;
@@ -16,7 +17,7 @@ use crate::auth::signer::sha256_hex;
 use crate::error::Error;
 use crate::secret::Secret;
 use reqwest::Url;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 pub(super) enum Auth {
@@ -69,8 +70,8 @@ pub(crate) struct Session {
     auth: Auth,
     /// The user's cache (tokens, project ids, the last listing), when there is one.
     cache: Option<Cache>,
-    stopped: AtomicBool,
-    proven: AtomicBool,
+    /// Shared with every session of the run that uses the same credentials.
+    guard: Arc<Guard>,
 }
 
 impl Session {
@@ -79,6 +80,35 @@ impl Session {
         account: &Account,
         http: Http,
         cache: Option<Cache>,
+        guard: Arc<Guard>,
+    ) -> Result<Session, Error> {
+        if guard.stopped() {
+            return Err(Error::Stopped);
+        }
+        // A login or a project lookup is a request with the credentials: its answer proves or
+        // condemns them for every session that shares the guard.
+        let sends = matches!(account.project, ProjectRef::Named { .. })
+            || matches!(account.access, Access::Password { .. });
+        match Session::open(account, http, cache, guard.clone()) {
+            Ok(session) => {
+                if sends {
+                    guard.mark_proven();
+                }
+                Ok(session)
+            }
+            Err(Error::Auth(e)) if e.status == 401 => {
+                guard.mark_stopped();
+                Err(Error::Auth(e))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn open(
+        account: &Account,
+        http: Http,
+        cache: Option<Cache>,
+        guard: Arc<Guard>,
     ) -> Result<Session, Error> {
         let named = |credential: Credential<'_>, who: &str| match &account.project {
             ProjectRef::Id(id) => Ok(id.clone()),
@@ -146,8 +176,7 @@ impl Session {
             project_id,
             auth,
             cache,
-            stopped: AtomicBool::new(false),
-            proven: AtomicBool::new(false),
+            guard,
         })
     }
 
@@ -165,12 +194,12 @@ impl Session {
 
     /// True once any request succeeded: the credentials work, so fanning out is safe.
     pub(crate) fn proven(&self) -> bool {
-        self.proven.load(Ordering::SeqCst)
+        self.guard.proven()
     }
 
     /// True after a final authentication failure: nothing more is sent.
     pub(crate) fn stopped(&self) -> bool {
-        self.stopped.load(Ordering::SeqCst)
+        self.guard.stopped()
     }
 
     pub(crate) fn send(&self, req: Request<'_>) -> Result<Reply, Error> {
@@ -187,10 +216,26 @@ impl Session {
                 .and_then(|()| self.send_once(req));
         }
         match &result {
-            Ok(_) => self.proven.store(true, Ordering::SeqCst),
+            Ok(_) => self.guard.mark_proven(),
             // A 401 stops every worker (five bad signatures lock the key); a 403 is about one
             // resource (a per-image refusal), and is the caller's to judge.
-            Err(Error::Auth(e)) if e.status == 401 => self.stopped.store(true, Ordering::SeqCst),
+            Err(Error::Auth(e)) if e.status == 401 => self.guard.mark_stopped(),
+            Err(_) => {}
+        }
+        result
+    }
+
+    /// The projects the credentials may use, asked of IAM at `iam` (`--all-projects`).
+    pub(crate) fn auth_projects(&self, iam: &Url) -> Result<Vec<crate::api::iam::Project>, Error> {
+        if self.stopped() {
+            return Err(Error::Stopped);
+        }
+        let result = self
+            .auth
+            .with_credential(|c| crate::api::iam::auth_projects(&self.http, iam, c));
+        match &result {
+            Ok(_) => self.guard.mark_proven(),
+            Err(Error::Auth(e)) if e.status == 401 => self.guard.mark_stopped(),
             Err(_) => {}
         }
         result

@@ -3,6 +3,8 @@
 
 mod complete;
 mod connect;
+mod journal;
+mod targets;
 mod watch;
 
 use crate::commands::Report;
@@ -10,7 +12,7 @@ use crate::error::{Error, Exit};
 use crate::output::{Output, OutputConfig, Terminal};
 use crate::redact::Redactor;
 use crate::render::{self, Style};
-use crate::report::{Document, code};
+use crate::report::{Document, Single, TargetDoc, TargetsDoc, code};
 use crate::settings::env::Env;
 use crate::settings::{self, Plan, Settings};
 use std::ffi::OsString;
@@ -54,9 +56,21 @@ pub fn main() -> i32 {
     for w in &settings.warnings {
         out.warning(w);
     }
+    for line in &settings.trace {
+        out.trace(line);
+    }
     crate::interrupt::install();
-    let report = run(&settings, &out).unwrap_or_else(Report::failed);
-    finish(&out, report)
+    match run(&settings, &out) {
+        Ok(Ran::One(report)) => finish(&out, report),
+        Ok(Ran::Many(outcomes)) => finish_many(&out, outcomes),
+        Err(e) => finish(&out, Report::failed(e)),
+    }
+}
+
+/// What a run did: on one target, or on several.
+enum Ran {
+    One(Report),
+    Many(Vec<targets::Outcome>),
 }
 
 /// Standard input that, when it is a terminal, says what it waits for before the first read
@@ -98,24 +112,30 @@ fn detect_terminal() -> Terminal {
     }
 }
 
-fn run(settings: &Settings, out: &Arc<Output>) -> Result<Report, Error> {
+fn run(settings: &Settings, out: &Arc<Output>) -> Result<Ran, Error> {
     match &settings.plan {
         #[cfg(feature = "sandbox")]
-        Plan::Serve(task) => crate::commands::serve::serve(task, out).map(Report::exit_only),
+        Plan::Serve(task) => crate::commands::serve::serve(task, out)
+            .map(Report::exit_only)
+            .map(Ran::One),
         Plan::Completions(shell) => {
             out.stdout(&complete::script(*shell))?;
-            Ok(Report::exit_only(Exit::Ok))
+            Ok(Ran::One(Report::exit_only(Exit::Ok)))
         }
         Plan::Man => {
             out.stdout(&complete::manual())?;
-            Ok(Report::exit_only(Exit::Ok))
+            Ok(Ran::One(Report::exit_only(Exit::Ok)))
         }
-        Plan::Run { target, task } => Ok(watch::run_task(
+        Plan::Jobs(task) => Ok(Ran::One(crate::commands::jobs::list(task, out))),
+        Plan::Run(run) if run.single() => Ok(Ran::One(watch::run_task(
             settings.clone(),
-            target.clone(),
-            task.clone(),
+            run.runs[0].clone(),
+            run.journal
+                .clone()
+                .map(|p| Arc::new(crate::journal::Journal::at(p))),
             out.clone(),
-        )),
+        ))),
+        Plan::Run(run) => Ok(Ran::Many(targets::run_many(settings, run, out))),
     }
 }
 
@@ -126,16 +146,30 @@ fn finish(out: &Output, report: Report) -> i32 {
     let mut exit = report.exit;
     let document_shown = !matches!(exit, Exit::Usage | Exit::Auth | Exit::Unavailable);
     if let Some(doc) = report.doc.as_ref().filter(|_| document_shown) {
-        let config = out.config();
-        let style = Style {
-            color: config.color,
-            width: config.terminal.width,
-        };
-        if let Err(e) = out.stdout(&render::render(doc, config.format, style)) {
+        exit = exit.worst(print(out, doc));
+    }
+    tell(out, &report);
+    exit.code()
+}
+
+/// Writes a document to stdout; a failure to write is said, and is its exit code.
+fn print(out: &Output, doc: &Document) -> Exit {
+    let config = out.config();
+    let style = Style {
+        color: config.color,
+        width: config.terminal.width,
+    };
+    match out.stdout(&render::render(doc, config.format, style)) {
+        Ok(()) => Exit::Ok,
+        Err(e) => {
             out.error(&e);
-            exit = exit.worst(e.exit());
+            e.exit()
         }
     }
+}
+
+/// The stderr part of a report: the error with what was done before it, the summary, the notes.
+fn tell(out: &Output, report: &Report) {
     if let Some(e) = &report.error {
         out.error(e);
         if let Some(Document::Change(doc)) = &report.doc {
@@ -162,5 +196,46 @@ fn finish(out: &Output, report: Report) -> i32 {
     for note in &report.notes {
         out.notice(note);
     }
-    exit.code()
+}
+
+/// A run over several targets: one document with every target (always written: each target's
+/// error is in it), then each target's stderr lines prefixed with it, and one line for all.
+/// The exit code is the worst of the targets'.
+fn finish_many(out: &Output, outcomes: Vec<targets::Outcome>) -> i32 {
+    out.close();
+    let exit = outcomes
+        .iter()
+        .fold(Exit::Ok, |worst, o| worst.worst(o.report.exit));
+    let doc = Document::Targets(TargetsDoc {
+        targets: outcomes
+            .iter()
+            .map(|o| TargetDoc {
+                target: o.label.clone(),
+                exit: o.report.exit.code(),
+                error: o.report.error.as_ref().map(Error::info),
+                doc: o
+                    .report
+                    .doc
+                    .clone()
+                    .and_then(Single::of)
+                    .unwrap_or_else(|| o.empty.clone()),
+            })
+            .collect(),
+        exit: exit.code(),
+    });
+    let written = print(out, &doc);
+    for o in &outcomes {
+        tell(&out.for_target(&o.label.label()), &o.report);
+    }
+    let failed = outcomes
+        .iter()
+        .filter(|o| o.report.exit != Exit::Ok)
+        .count();
+    out.note(&format!(
+        "{} target{}: {} done, {failed} with errors",
+        outcomes.len(),
+        crate::text::s(outcomes.len()),
+        outcomes.len() - failed
+    ));
+    exit.worst(written).code()
 }

@@ -1,48 +1,122 @@
 //! Runs the command in a worker thread while the main thread watches for Ctrl-C; on an
 //! interrupt (or a bug that kills the worker) the command's ledger reports what it had done.
 
-use super::connect::connect;
+use super::connect::{Sandbox, connect};
+use super::journal::JournalHook;
+use crate::api::guard::Guard;
 use crate::commands::Ledger;
 use crate::commands::Report;
 use crate::commands::change::{self, ChangeLedger};
 use crate::commands::status::{self, StatusLedger};
 use crate::commands::wait::{self, WaitLedger};
 use crate::error::Exit;
+use crate::journal::Journal;
 use crate::output::Output;
-use crate::settings::{Settings, Target, Task};
+use crate::settings::{Planned, Settings, Task};
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 type Work = Box<dyn FnOnce() -> Report + Send>;
 
-/// Connects and runs the task in a worker, so that Ctrl-C is honoured at every stage, the
-/// login and the project lookup included.
-pub(super) fn run_task(settings: Settings, target: Target, task: Task, out: Arc<Output>) -> Report {
-    let change_ledger = Arc::new(ChangeLedger::default());
-    let wait_ledger = Arc::new(WaitLedger::default());
-    let status_ledger = Arc::new(StatusLedger::default());
-    let ledger: Arc<dyn Ledger> = match &task {
-        Task::Change(_) => change_ledger.clone(),
-        Task::Wait(_) => wait_ledger.clone(),
-        Task::StatusImages(_) | Task::StatusMembers { .. } => status_ledger.clone(),
+/// The ledgers of one target's run: whichever the task uses records what it did.
+#[derive(Default, Clone)]
+pub(super) struct Ledgers {
+    change: Arc<ChangeLedger>,
+    wait: Arc<WaitLedger>,
+    status: Arc<StatusLedger>,
+}
+
+impl Ledgers {
+    pub(super) fn of(&self, task: &Task) -> Arc<dyn Ledger> {
+        match task {
+            Task::Change(_) => self.change.clone(),
+            Task::Wait(_) => self.wait.clone(),
+            Task::StatusImages(_) | Task::StatusMembers { .. } => self.status.clone(),
+        }
+    }
+}
+
+/// What one target's run found, besides its report: the project it ran in.
+pub(super) struct Done {
+    pub(super) report: Report,
+    pub(super) project_id: Option<String>,
+}
+
+/// Connects to the target and runs its task, in the calling thread.
+pub(super) fn work(
+    settings: &Settings,
+    planned: &Planned,
+    out: &Arc<Output>,
+    ledgers: &Ledgers,
+    guard: Arc<Guard>,
+    sandbox: Option<&Sandbox>,
+    journal: Option<&Arc<Journal>>,
+) -> Done {
+    // Unproven credentials shared with other targets are tried by one target at a time.
+    let _turn = match guard.turn() {
+        Ok(t) => t,
+        Err(e) => {
+            return Done {
+                report: Report::failed(e),
+                project_id: None,
+            };
+        }
     };
-    if let Some(report) = crate::commands::nothing_to_do(&task, &out) {
+    let connection = match connect(settings, &planned.target, out, guard, sandbox) {
+        Ok(c) => c,
+        Err(e) => {
+            return Done {
+                report: Report::failed(e),
+                project_id: None,
+            };
+        }
+    };
+    let session = &connection.session;
+    let hook = journal.map(|j| JournalHook::new(j.clone(), planned, session, out.clone()));
+    let report = match &planned.task {
+        Task::Change(t) => {
+            if let Some(h) = &hook {
+                ledgers.change.on_submit(h.on_submit(t.action));
+            }
+            change::run(session, out, t, &ledgers.change)
+        }
+        Task::Wait(t) => wait::run(session, out, t, &ledgers.wait),
+        Task::StatusImages(t) => status::list(session, out, t, &ledgers.status),
+        Task::StatusMembers { images } => status::members(session, out, images, &ledgers.status),
+    };
+    if let Some(h) = &hook {
+        h.after(&report);
+    }
+    Done {
+        report,
+        project_id: Some(session.project_id().to_string()),
+    }
+}
+
+/// Connects and runs the task of the one target in a worker, so that Ctrl-C is honoured at
+/// every stage, the login and the project lookup included.
+pub(super) fn run_task(
+    settings: Settings,
+    planned: Planned,
+    journal: Option<Arc<Journal>>,
+    out: Arc<Output>,
+) -> Report {
+    let ledgers = Ledgers::default();
+    let ledger = ledgers.of(&planned.task);
+    if let Some(report) = crate::commands::nothing_to_do(&planned.task, &out) {
         return report;
     }
     let work: Work = Box::new(move || {
-        let connection = match connect(&settings, &target, &out) {
-            Ok(c) => c,
-            Err(e) => return Report::failed(e),
-        };
-        let session = &connection.session;
-        match &task {
-            Task::Change(t) => change::run(session, &out, t, &change_ledger),
-            Task::Wait(t) => wait::run(session, &out, t, &wait_ledger),
-            Task::StatusImages(t) => status::list(session, &out, t, &status_ledger),
-            Task::StatusMembers { images } => {
-                status::members(session, &out, images, &status_ledger)
-            }
-        }
+        work(
+            &settings,
+            &planned,
+            &out,
+            &ledgers,
+            Guard::new(),
+            None,
+            journal.as_ref(),
+        )
+        .report
     });
     watch(ledger, work)
 }
@@ -56,17 +130,7 @@ fn watch(ledger: Arc<dyn Ledger>, work: Work) -> Report {
     loop {
         match rx.recv_timeout(Duration::from_millis(50)) {
             Ok(report) => return report,
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                // The work panicked (a bug): still report every job id it had submitted.
-                let mut report = ledger.so_far();
-                report.exit = Exit::Failed;
-                report.notes.retain(|n| n != "interrupted");
-                report.notes.insert(
-                    0,
-                    "internal error: the command stopped unexpectedly (please report it)".into(),
-                );
-                return report;
-            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => return panicked(ledger.as_ref()),
             Err(mpsc::RecvTimeoutError::Timeout) if crate::interrupt::is_set() => {
                 // The work notices the interrupt at its next step; give it a moment to report
                 // itself, else report from what it recorded.
@@ -81,4 +145,16 @@ fn watch(ledger: Arc<dyn Ledger>, work: Work) -> Report {
             Err(mpsc::RecvTimeoutError::Timeout) => {}
         }
     }
+}
+
+/// The work panicked (a bug): still report every job id it had submitted.
+pub(super) fn panicked(ledger: &dyn Ledger) -> Report {
+    let mut report = ledger.so_far();
+    report.exit = Exit::Failed;
+    report.notes.retain(|n| n != "interrupted");
+    report.notes.insert(
+        0,
+        "internal error: the command stopped unexpectedly (please report it)".into(),
+    );
+    report
 }

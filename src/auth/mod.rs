@@ -3,6 +3,6 @@ pub(crate) mod cache;
 pub(crate) mod credentials;
 pub(crate) mod signer;
 pub(crate) mod token;
-mod trust;
+pub(crate) mod trust;
 
 pub(crate) use credentials::Credentials;

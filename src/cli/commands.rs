@@ -77,9 +77,26 @@ printed and the exit code is 4.",
 Examples:
   ims-share wait ff8080814dbd65d7014dbe0d84db0013
   ims-share wait --timeout 30m $(cat jobs.txt)
-  ims-share accept --no-wait --all-pending | ims-share wait -"
+  ims-share accept --no-wait --all-pending | ims-share wait -
+  ims-share wait --unfinished"
     )]
     Wait(WaitArgs),
+
+    /// List the jobs of the journal: every job ims-share submitted, with its account
+    #[command(
+        long_about = "List the jobs of the journal.\n\n\
+Every job accept, reject and sync submit is recorded, the moment its id exists, in \
+ims-share/jobs.jsonl in your state directory ($XDG_STATE_HOME, else the data directory), with \
+its action, images, account (profile, cloud, region, project, endpoint; never a secret) and the \
+last status seen. `ims-share wait JOB` resumes a job on the account that submitted it, and \
+`ims-share wait --unfinished` waits for every job not known to be finished.",
+        after_help = "\
+Examples:
+  ims-share jobs
+  ims-share jobs --since 1d --unfinished
+  ims-share jobs -o json | jq -r '.jobs[] | select(.last_status == \"failed\") | .job_id'"
+    )]
+    Jobs(JobsArgs),
 
     /// Serve the emulator (IMS, Glance and IAM APIs) in the foreground, for testing scripts
     #[command(
@@ -247,8 +264,12 @@ pub struct StatusArgs {
 #[derive(Debug, Args)]
 pub struct WaitArgs {
     /// Job ids; `-` reads more from standard input
-    #[arg(value_name = "JOB_ID", required = true)]
+    #[arg(value_name = "JOB_ID", required_unless_present = "unfinished")]
     pub jobs: Vec<String>,
+
+    /// Every job of the journal not known to be finished, each on its own account
+    #[arg(long, conflicts_with = "jobs")]
+    pub unfinished: bool,
 
     /// Give up after this long (exit 4, job ids printed)
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10m")]
@@ -257,6 +278,17 @@ pub struct WaitArgs {
     /// Longest pause between two polls of a job
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10s")]
     pub interval: Duration,
+}
+
+#[derive(Debug, Args)]
+pub struct JobsArgs {
+    /// Only jobs submitted within this long (e.g. 2h, 7d)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub since: Option<Duration>,
+
+    /// Only jobs not known to be finished
+    #[arg(long)]
+    pub unfinished: bool,
 }
 
 #[derive(Debug, Args)]

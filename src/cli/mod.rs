@@ -91,10 +91,11 @@ pub enum MemberStatusArg {
     All,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
-    /// Profile of the config file to use [env: IMS_SHARE_PROFILE]
+    /// Profile(s) of the config file: a name, a comma-separated list, or a glob ('prod-*')
+    /// [env: IMS_SHARE_PROFILE]
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
 
@@ -102,9 +103,21 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// Region, e.g. eu-de or ap-southeast-1 (picks the endpoints and the project)
+    /// Region(s), e.g. eu-de or eu-de,eu-nl (picks the endpoints and the project)
     #[arg(long, global = true, value_name = "REGION")]
     pub region: Option<String>,
+
+    /// Every project of the credentials in the region(s): eu-de and its sub-projects eu-de_*
+    #[arg(long = "all-projects", global = true)]
+    pub all_projects: bool,
+
+    /// Targets (profile x region x project) run at once
+    #[arg(long, global = true, value_name = "N", default_value = "4", value_parser = parse_positive)]
+    pub parallel: u64,
+
+    /// Do not record submitted jobs in the journal (see `ims-share jobs`)
+    #[arg(long = "no-journal", global = true)]
+    pub no_journal: bool,
 
     /// Your project id (found through IAM when not given)
     #[arg(long = "project-id", global = true, value_name = "ID")]
@@ -173,6 +186,9 @@ const CLIENT_ONLY: &[&str] = &[
     "profile",
     "config",
     "region",
+    "all_projects",
+    "parallel",
+    "no_journal",
     "project_id",
     "endpoint",
     "iam_endpoint",

@@ -2,6 +2,7 @@
 //! [`Output`](crate::output::Output) and returns a [`Report`]; none prints a result.
 
 pub(crate) mod change;
+pub(crate) mod jobs;
 pub(crate) mod lookup;
 #[cfg(feature = "sandbox")]
 pub(crate) mod serve;
@@ -13,6 +14,31 @@ use crate::error::{Error, Exit};
 use crate::output::Output;
 use crate::report::{ChangeDoc, Document, JobsDoc};
 use crate::settings::{Mode, Selection, Task};
+
+/// The document of a task that did nothing (its target could not run), as its own run would
+/// write it.
+pub(crate) fn empty_doc(task: &Task) -> crate::report::Single {
+    use crate::report::{ImagesDoc, MembersDoc, Single};
+    match task {
+        Task::Change(t) => Single::Change(ChangeDoc {
+            images: Vec::new(),
+            jobs: Vec::new(),
+            per_image: t.mode == Mode::PerImage,
+            no_wait: t.no_wait,
+        }),
+        Task::StatusImages(t) => Single::Images(ImagesDoc {
+            images: Vec::new(),
+            long: t.long,
+        }),
+        Task::StatusMembers { .. } => Single::Members(MembersDoc {
+            members: Vec::new(),
+        }),
+        Task::Wait(t) => Single::Jobs(JobsDoc {
+            jobs: Vec::new(),
+            per_image: !t.once,
+        }),
+    }
+}
 
 /// An empty `-` (ids or job ids on standard input) is nothing to do: one line on stderr and
 /// exit 0, so pipelines do not fail when there is no work; nothing is connected or sent.

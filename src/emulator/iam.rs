@@ -99,3 +99,47 @@ pub(super) fn list_projects(state: &State, req: &HttpRequest, caller: &Caller) -
         &json!({"projects": projects, "links": {"self": "/v3/projects", "previous": null, "next": null}}),
     )
 }
+
+/// `GET /v3/auth/projects`: every project the caller may use (those of its domain), by name,
+/// in pages of the state's `page_limit` that follow `links.next` (`?marker=<last id>`).
+pub(super) fn auth_projects(
+    state: &State,
+    req: &HttpRequest,
+    ctx: &Ctx<'_>,
+    caller: &Caller,
+) -> HttpResponse {
+    let mut mine: Vec<&super::state::Project> = state
+        .projects
+        .iter()
+        .filter(|p| p.domain == caller.domain)
+        .collect();
+    mine.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    let start = match req.query("marker") {
+        Some(m) => match mine.iter().position(|p| p.id == m) {
+            Some(i) => i + 1,
+            None => return keystone_error(400, "The marker is not a project of this user."),
+        },
+        None => 0,
+    };
+    let limit = state.settings.page_limit.max(1);
+    let page: Vec<Value> = mine
+        .iter()
+        .skip(start)
+        .take(limit)
+        .map(|p| json!({"id": p.id, "name": p.name, "domain_id": p.domain, "enabled": true, "is_domain": false, "parent_id": p.domain, "description": ""}))
+        .collect();
+    let next = (start + page.len() < mine.len())
+        .then(|| mine.get(start + page.len() - 1))
+        .flatten()
+        .map(|last| {
+            format!(
+                "{}/v3/auth/projects?marker={}",
+                ctx.base_url.trim_end_matches('/'),
+                last.id
+            )
+        });
+    HttpResponse::json(
+        200,
+        &json!({"projects": page, "links": {"self": format!("{}/v3/auth/projects", ctx.base_url.trim_end_matches('/')), "previous": null, "next": next}}),
+    )
+}

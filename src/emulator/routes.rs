@@ -45,6 +45,7 @@ pub(crate) fn handle(state: &mut State, req: &HttpRequest, ctx: &Ctx<'_>) -> (Ht
                     glance::update_member(state, req, ctx, &caller, image, member, &mut changed)
                 }
                 ("GET", ["v3", "projects"]) => iam::list_projects(state, req, &caller),
+                ("GET", ["v3", "auth", "projects"]) => iam::auth_projects(state, req, ctx, &caller),
                 (_, ["v2", "images", _, "members", _]) | (_, ["v2", "images", _, "members"]) => {
                     method_not_allowed(req)
                 }

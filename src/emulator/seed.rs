@@ -1,6 +1,8 @@
 //! The account a new sandbox starts with: a few images pending from two other projects, one
 //! full-ECS image that needs a vault, one whose job fails, one accepted, one rejected, and an
-//! image of your own that the listing must leave out.
+//! image of your own that the listing must leave out. Two more projects of yours (a
+//! sub-project, and a project in a second region) have images pending from the platform team
+//! and from an outside vendor, for runs over several projects and for `sync`.
 
 use crate::emulator::state::{
     AccessKey, FailWith, Project, State, StaticToken, User, image, iso_seconds,
@@ -31,6 +33,16 @@ pub const PLATFORM_PROJECT: &str = "9c1d7e3f5a2b4c6d8e0f1a3b5c7d9e1f";
 
 pub const SECURITY_PROJECT: &str = "2b7e4d9a1c3f5e8b0a6d2c4e6f8a0b1c";
 
+/// A sub-project of yours in the same region (`eu-de_payments`).
+pub const PAYMENTS_PROJECT: &str = "7a3c9e1b5d2f4a6c8e0b2d4f6a8c0e2b";
+
+/// Your project in a second region.
+pub const NL_REGION: &str = "eu-nl";
+pub const NL_PROJECT: &str = "c4e6a8b0d2f4e6a8c0b2d4f6e8a0c2e4";
+
+/// An outside vendor that shares images nobody asked for.
+pub const VENDOR_PROJECT: &str = "e8f0a2c4b6d8e0f2a4c6b8d0e2f4a6c8";
+
 /// Ids of the seeded images, for the README and the tests.
 pub mod images {
     pub const UBUNTU: &str = "6596628c-42d4-4ff1-8660-8ea5ae61f243";
@@ -42,6 +54,7 @@ pub mod images {
     pub const NGINX_ACCEPTED: &str = "f3e03a11-c503-41e7-b0d0-4f605dd640dd";
     pub const TEST_REJECTED: &str = "bac69201-a784-415c-b8c4-baa567242be6";
     pub const OWN_APP: &str = "4d9ce269-329c-4654-9162-7798ed344c95";
+    pub const VENDOR_TURBO: &str = "a7c1e3f5-2b4d-4f6a-8c0e-1d3f5a7c9e0b";
 }
 
 /// The seeded account, with times relative to `now_ms`.
@@ -63,6 +76,21 @@ pub fn account(now_ms: u64) -> State {
             id: SECURITY_PROJECT.into(),
             name: REGION.into(),
             domain: "security-team".into(),
+        },
+        Project {
+            id: PAYMENTS_PROJECT.into(),
+            name: format!("{REGION}_payments"),
+            domain: DOMAIN.into(),
+        },
+        Project {
+            id: NL_PROJECT.into(),
+            name: NL_REGION.into(),
+            domain: DOMAIN.into(),
+        },
+        Project {
+            id: VENDOR_PROJECT.into(),
+            name: REGION.into(),
+            domain: "vendor-x".into(),
         },
     ];
     s.users = vec![User {
@@ -203,5 +231,25 @@ pub fn account(now_ms: u64) -> State {
         now_ms - 6 * day,
     );
     s.share(own, PLATFORM_PROJECT, "pending");
+
+    // The other projects: the platform team's images again, and a vendor's.
+    let mut turbo = image(
+        images::VENDOR_TURBO,
+        "free-ubuntu-24.04-turbo",
+        VENDOR_PROJECT,
+        now_ms - day / 2,
+    );
+    turbo.os_version = Some("Ubuntu 24.04 server 64bit".into());
+    turbo.platform = Some("Ubuntu".into());
+    s.share(turbo, PAYMENTS_PROJECT, "pending");
+    for (image_id, project) in [
+        (images::UBUNTU, PAYMENTS_PROJECT),
+        (images::RHEL, PAYMENTS_PROJECT),
+        (images::UBUNTU, NL_PROJECT),
+        (images::WINDOWS, NL_PROJECT),
+        (images::VENDOR_TURBO, NL_PROJECT),
+    ] {
+        s.add_member(image_id, project, "pending");
+    }
     s
 }

@@ -289,6 +289,21 @@ impl State {
         self.images.push(image);
     }
 
+    /// Shares an image already in the state with one more project.
+    pub fn add_member(&mut self, image_id: &str, member: &str, status: &str) {
+        let Some(image) = self.images.iter().find(|i| i.id == image_id) else {
+            return;
+        };
+        let (created, updated) = (image.created_at.clone(), image.updated_at.clone());
+        self.members.push(Member {
+            image_id: image_id.to_string(),
+            member_id: member.to_string(),
+            status: status.to_string(),
+            created_at: created,
+            updated_at: updated,
+        });
+    }
+
     /// Applies every job that has finished by `now`: successful images take their new status.
     pub fn settle(&mut self, now: u64) -> bool {
         let mut changed = false;

@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::redact::Redactor;
 use crate::sync::lock;
 use crate::text::{cap, escape};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -67,8 +67,12 @@ pub(crate) struct Output {
     redactor: Arc<Redactor>,
     spinner: Mutex<Option<ProgressBar>>,
     /// Set once the result is being printed: a worker still running (after Ctrl-C) may not
-    /// draw a spinner again.
-    closed: AtomicBool,
+    /// draw a spinner again. Shared with the outputs of the targets.
+    closed: Arc<AtomicBool>,
+    /// The output of one target of a run over several: its stderr lines start with this.
+    prefix: Option<String>,
+    /// The progress lines of the targets, one each (a run over several targets).
+    multi: Arc<Mutex<Option<MultiProgress>>>,
 }
 
 impl Output {
@@ -78,14 +82,42 @@ impl Output {
             config,
             redactor,
             spinner: Mutex::new(None),
-            closed: AtomicBool::new(false),
+            closed: Arc::new(AtomicBool::new(false)),
+            prefix: None,
+            multi: Arc::default(),
         }
+    }
+
+    /// The output of one target of a run over several: its stderr lines start with `label`,
+    /// and its progress is one line of the run's progress lines.
+    pub(crate) fn for_target(&self, label: &str) -> Arc<Output> {
+        if self.config.progress {
+            lock(&self.multi).get_or_insert_with(|| {
+                MultiProgress::with_draw_target(ProgressDrawTarget::stderr())
+            });
+        }
+        Arc::new(Output {
+            config: self.config.clone(),
+            redactor: self.redactor.clone(),
+            spinner: Mutex::new(None),
+            closed: self.closed.clone(),
+            prefix: Some(label.to_string()),
+            multi: self.multi.clone(),
+        })
+    }
+
+    /// The output of one target of a run over several (whose stderr is shared by many).
+    pub(crate) fn is_target(&self) -> bool {
+        self.prefix.is_some()
     }
 
     /// No spinner from now on, and none left on screen.
     pub(crate) fn close(&self) {
         self.closed.store(true, Ordering::SeqCst);
         self.clear_spinner();
+        if let Some(m) = lock(&self.multi).as_ref() {
+            let _ = m.clear();
+        }
         restore_terminal();
     }
 
@@ -101,15 +133,21 @@ impl Output {
     /// service can neither move the cursor nor forge a line), at most [`MAX_LINE`] characters.
     fn stderr_line(&self, line: &str) {
         let redacted = self.redactor.text(line);
-        let line = cap(&escape(&redacted), MAX_LINE).into_owned();
+        let line = match &self.prefix {
+            Some(p) => format!("{p}: {redacted}"),
+            None => redacted,
+        };
+        let line = cap(&escape(&line), MAX_LINE).into_owned();
+        let write = || {
+            let _ = writeln!(std::io::stderr(), "{line}");
+        };
+        if let Some(m) = lock(&self.multi).as_ref() {
+            return m.suspend(write);
+        }
         let spinner = lock(&self.spinner);
         match spinner.as_ref() {
-            Some(pb) => pb.suspend(|| {
-                let _ = writeln!(std::io::stderr(), "{line}");
-            }),
-            None => {
-                let _ = writeln!(std::io::stderr(), "{line}");
-            }
+            Some(pb) => pb.suspend(write),
+            None => write(),
         }
     }
 
@@ -174,12 +212,24 @@ impl Output {
         match spinner.as_ref() {
             Some(pb) => pb.set_message(message.to_string()),
             None => {
-                let pb = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+                let multi = lock(&self.multi).clone();
+                let pb = match (&multi, &self.prefix) {
+                    (Some(m), Some(_)) => m.add(ProgressBar::new_spinner()),
+                    _ => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
+                };
+                let template = if self.prefix.is_some() {
+                    "{prefix} {spinner} {msg}"
+                } else {
+                    "{spinner} {msg}"
+                };
                 pb.set_style(
-                    ProgressStyle::with_template("{spinner} {msg}")
+                    ProgressStyle::with_template(template)
                         .expect("valid template")
                         .tick_chars("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏ "),
                 );
+                if let Some(p) = &self.prefix {
+                    pb.set_prefix(escape(p).into_owned());
+                }
                 pb.set_message(message.to_string());
                 pb.enable_steady_tick(Duration::from_millis(100));
                 *spinner = Some(pb);

@@ -22,7 +22,7 @@ fn status_color(status: &str) -> Option<Color> {
 /// readily it is dropped when the terminal is too narrow (0: never; higher numbers go first).
 #[derive(Clone, Copy)]
 pub(super) struct Column {
-    header: &'static str,
+    pub(super) header: &'static str,
     wrap_min: Option<usize>,
     drop_rank: u8,
     /// Statuses are coloured.

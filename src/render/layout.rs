@@ -71,18 +71,19 @@ pub(super) fn widths(columns: &[Fit], width: Option<usize>) -> Option<Vec<(usize
     Some(kept.into_iter().zip(given).collect())
 }
 
-/// Where a line may break after this character: first choice the separators of names
-/// (`ubuntu-24.04-server`), second the ones inside their parts (`24.04`).
-fn breaks_after(c: char, strong: bool) -> bool {
-    if strong {
-        matches!(c, '-' | '_' | '/')
-    } else {
-        matches!(c, '.' | ',' | ':' | ';')
+/// Where a line may break after this character, best first: after a `/` (a target
+/// `profile/region/project`, a path), then the separators of names (`ubuntu-24.04-server`),
+/// then the ones inside their parts (`24.04`).
+fn breaks_after(c: char, level: u8) -> bool {
+    match level {
+        0 => c == '/',
+        1 => matches!(c, '-' | '_'),
+        _ => matches!(c, '.' | ',' | ':' | ';'),
     }
 }
 
-/// `text` in lines of at most `width` characters, broken at spaces, else after a `-`, `_` or
-/// `/`, else after a `.`, `,`, `:` or `;`, else mid-word.
+/// `text` in lines of at most `width` characters, broken at spaces, else after a `/`, else
+/// after a `-` or `_`, else after a `.`, `,`, `:` or `;`, else mid-word.
 pub(super) fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let chars: Vec<char> = text.chars().collect();
@@ -112,10 +113,10 @@ pub(super) fn wrap(text: &str, width: usize) -> Vec<String> {
             .rposition(|&c| c == ' ')
             .filter(|&p| p > 0 && p <= width)
             .or_else(|| {
-                [true, false].into_iter().find_map(|strong| {
+                [0, 1, 2].into_iter().find_map(|level| {
                     window[..width]
                         .iter()
-                        .rposition(|&c| breaks_after(c, strong))
+                        .rposition(|&c| breaks_after(c, level))
                         .map(|p| p + 1)
                 })
             })
@@ -151,6 +152,10 @@ mod tests {
         );
         assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
         assert_eq!(wrap("short", 10), vec!["short"]);
+        assert_eq!(
+            wrap("prod/eu-de/eu-de_payments", 20),
+            vec!["prod/eu-de/", "eu-de_payments"]
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod grid;
 mod layout;
 mod plain;
 mod table;
+mod targets;
 #[cfg(test)]
 mod tests;
 
@@ -52,6 +53,22 @@ fn as_change(d: &JobsDoc) -> ChangeDoc {
 }
 pub(crate) use table::table;
 
+/// A journal's account as the TARGET column shows it.
+fn journal_target(t: &crate::report::JournalTarget) -> String {
+    crate::report::TargetInfo {
+        profile: if t.sandbox_state.is_some() {
+            Some("sandbox".into())
+        } else {
+            t.profile.clone()
+        },
+        cloud: t.cloud.clone(),
+        region: t.region.clone(),
+        project_id: t.project_id.clone(),
+        project_name: t.project_name.clone(),
+    }
+    .label()
+}
+
 /// How a table looks: colour and width come from the terminal.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Style {
@@ -76,6 +93,8 @@ pub(crate) fn json(doc: &Document) -> String {
         Document::Members(d) => serde_json::to_string_pretty(d),
         Document::Jobs(d) => serde_json::to_string_pretty(d),
         Document::DryRun(d) => serde_json::to_string_pretty(d),
+        Document::Targets(d) => serde_json::to_string_pretty(d),
+        Document::Journal(d) => serde_json::to_string_pretty(d),
     };
     let mut text = text.expect("documents serialise");
     text.push('\n');

@@ -30,6 +30,17 @@ fn rows(lines: impl Iterator<Item = Vec<String>>) -> String {
 
 pub(crate) fn plain(doc: &Document) -> String {
     match doc {
+        Document::Targets(d) => super::targets::plain(d),
+        Document::Journal(d) => rows(d.jobs.iter().map(|j| {
+            vec![
+                field(Some(&j.job_id)),
+                field(Some(&j.action)),
+                field(Some(&j.last_status)),
+                field(Some(&j.submitted_at)),
+                field(Some(&super::journal_target(&j.target))),
+                j.image_ids.len().to_string(),
+            ]
+        })),
         Document::Change(d) if d.no_wait => {
             rows(d.jobs.iter().map(|j| vec![field(Some(j.job_id.as_str()))]))
         }

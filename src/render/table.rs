@@ -1,7 +1,8 @@
-//! The table of each document.
+//! The table of each document: its columns, rows and the lines under it, laid out by
+//! [`grid`] (a run over several targets merges the grids of its targets first).
 
 use super::Style;
-use super::grid::{fixed, grid, status_col, text};
+use super::grid::{Column, fixed, grid, status_col, text};
 use super::plain::field;
 use crate::report::{Document, ErrorInfo, ImagesDoc, SharedRow};
 use crate::text::cap;
@@ -33,8 +34,67 @@ fn single<'a>(values: impl Iterator<Item = Option<&'a str>>) -> Option<&'a str> 
     first
 }
 
+/// A table before layout: its columns, its rows, and the lines printed under it.
+#[derive(Clone)]
+pub(super) struct Grid {
+    pub(super) columns: Vec<Column>,
+    pub(super) rows: Vec<Vec<String>>,
+    pub(super) footer: Vec<String>,
+}
+
+impl Grid {
+    fn new(columns: Vec<Column>, rows: Vec<Vec<String>>) -> Grid {
+        Grid {
+            columns,
+            rows,
+            footer: Vec::new(),
+        }
+    }
+
+    pub(super) fn render(&self, style: Style) -> String {
+        let mut text = grid(&self.columns, &self.rows, style);
+        for line in &self.footer {
+            text.push_str(line);
+            text.push('\n');
+        }
+        text
+    }
+}
+
 pub(crate) fn table(doc: &Document, style: Style) -> String {
     match doc {
+        Document::Targets(d) => super::targets::table(d, style),
+        other => layout(other).render(style),
+    }
+}
+
+/// The grid of a single-target document.
+pub(super) fn layout(doc: &Document) -> Grid {
+    match doc {
+        Document::Targets(_) => Grid::new(Vec::new(), Vec::new()),
+        Document::Journal(d) => Grid::new(
+            vec![
+                fixed("JOB", 0),
+                fixed("ACTION", 2),
+                status_col("STATUS"),
+                fixed("SUBMITTED", 1),
+                text("TARGET", 12, 0),
+                fixed("IMAGES", 3),
+            ],
+            d.jobs
+                .iter()
+                .map(|j| {
+                    vec![
+                        j.job_id.clone(),
+                        j.action.clone(),
+                        j.last_status.clone(),
+                        j.submitted_at.clone(),
+                        super::journal_target(&j.target),
+                        j.image_ids.len().to_string(),
+                    ]
+                })
+                .collect(),
+        ),
         Document::Change(d) if d.per_image => {
             let member = single(d.images.iter().map(|r| r.member_id.as_deref()));
             let mut columns = vec![fixed("IMAGE", 0)];
@@ -64,11 +124,11 @@ pub(crate) fn table(doc: &Document, style: Style) -> String {
                     row
                 })
                 .collect();
-            let mut text = grid(&columns, &rows, style);
-            if let Some(m) = member.filter(|_| !text.is_empty()) {
-                text.push_str(&format!("member {}\n", field(Some(m))));
+            let mut g = Grid::new(columns, rows);
+            if let Some(m) = member.filter(|_| !g.rows.is_empty()) {
+                g.footer.push(format!("member {}", field(Some(m))));
             }
-            text
+            g
         }
         Document::Change(d) => {
             let names = d.images.iter().any(|r| r.name.is_some());
@@ -100,8 +160,8 @@ pub(crate) fn table(doc: &Document, style: Style) -> String {
                     row
                 })
                 .collect();
-            let mut text = grid(&columns, &rows, style);
-            if !text.is_empty() {
+            let mut g = Grid::new(columns, rows);
+            if !g.rows.is_empty() {
                 for j in &d.jobs {
                     let why = match (&j.error_code, &j.fail_reason) {
                         (None, None) => String::new(),
@@ -116,12 +176,13 @@ pub(crate) fn table(doc: &Document, style: Style) -> String {
                             )
                         ),
                     };
-                    text.push_str(&format!("job {}  {}{why}\n", j.job_id, j.status.as_str()));
+                    g.footer
+                        .push(format!("job {}  {}{why}", j.job_id, j.status.as_str()));
                 }
             }
-            text
+            g
         }
-        Document::Images(d) => images(d, style),
+        Document::Images(d) => images(d),
         Document::Members(d) => {
             let columns = [
                 fixed("IMAGE", 0),
@@ -145,21 +206,18 @@ pub(crate) fn table(doc: &Document, style: Style) -> String {
                     ]
                 })
                 .collect();
-            grid(&columns, &rows, style)
+            Grid::new(columns.to_vec(), rows)
         }
         Document::Jobs(d) if d.per_image => {
             let change = super::as_change(d);
             if change.images.is_empty() {
                 // Nothing finished to show per image: the jobs themselves.
-                table(
-                    &Document::Jobs(crate::report::JobsDoc {
-                        jobs: d.jobs.clone(),
-                        per_image: false,
-                    }),
-                    style,
-                )
+                layout(&Document::Jobs(crate::report::JobsDoc {
+                    jobs: d.jobs.clone(),
+                    per_image: false,
+                }))
             } else {
-                table(&Document::Change(change), style)
+                layout(&Document::Change(change))
             }
         }
         Document::Jobs(d) => {
@@ -191,7 +249,7 @@ pub(crate) fn table(doc: &Document, style: Style) -> String {
                     ]
                 })
                 .collect();
-            grid(&columns, &rows, style)
+            Grid::new(columns.to_vec(), rows)
         }
         Document::DryRun(d) => {
             let columns = [fixed("IMAGE", 0), text("NAME", 16, 1), text("PLAN", 16, 0)];
@@ -206,16 +264,16 @@ pub(crate) fn table(doc: &Document, style: Style) -> String {
                     vec![r.image_id.clone(), opt(r.name.as_deref()), plan]
                 })
                 .collect();
-            let mut text = grid(&columns, &rows, style);
+            let mut g = Grid::new(columns.to_vec(), rows);
             for r in &d.requests {
-                text.push_str(&format!(
-                    "would send: {} {} {}\n",
+                g.footer.push(format!(
+                    "would send: {} {} {}",
                     r.method,
                     field(Some(&r.url)),
                     field(Some(&r.body.to_string()))
                 ));
             }
-            text
+            g
         }
     }
 }
@@ -231,7 +289,7 @@ fn owner_cell(r: &SharedRow) -> String {
 
 /// `status`: the shared images; with `--long`, the facts to decide by. The long columns are
 /// never dropped: a terminal too narrow for all of them gets one record per image instead.
-fn images(d: &ImagesDoc, style: Style) -> String {
+fn images(d: &ImagesDoc) -> Grid {
     let mut columns = vec![
         fixed("IMAGE", 0),
         text("NAME", 16, 0),
@@ -282,7 +340,7 @@ fn images(d: &ImagesDoc, style: Style) -> String {
             row
         })
         .collect();
-    grid(&columns, &rows, style)
+    Grid::new(columns, rows)
 }
 
 /// A number as a service meant it: `40`, not `40.0`; `0.5` as it is.

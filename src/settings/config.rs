@@ -27,6 +27,8 @@ pub(crate) struct ConfigFile {
     /// Names for project ids: `"9c1d...e1f" = "image-factory"`.
     #[serde(default)]
     pub(crate) owners: BTreeMap<String, String>,
+    /// `false`: submitted jobs are not recorded in the journal.
+    pub(crate) journal: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -54,6 +54,7 @@ pub(crate) fn cloud_target(
     env: &Env,
     config: &ConfigRead,
     warnings: &mut Vec<String>,
+    per_region: bool,
 ) -> Result<CloudTarget, Error> {
     let flags = flag_layer(g);
     let (explicit, default) = profile_layers(g, env, config, warnings)?;
@@ -66,7 +67,14 @@ pub(crate) fn cloud_target(
     if let Some(l) = &default {
         layers.push(l);
     }
-    resolve(&layers)?.into_target()
+    let mut resolved = resolve(&layers)?;
+    if per_region {
+        // A project id or name belongs to one region: with several regions, or every project,
+        // each target finds its own.
+        resolved.project_id = None;
+        resolved.project_name = None;
+    }
+    resolved.into_target()
 }
 
 fn flag_layer(g: &cli::GlobalArgs) -> Layer {

@@ -15,18 +15,22 @@ mod ids;
 mod layers;
 mod owners;
 mod secrets;
+#[cfg(feature = "sandbox")]
+mod serve;
 mod sources;
 mod target;
+mod targets;
 mod task;
 #[cfg(test)]
 mod tests;
 
 pub(crate) use crate::api::client::Proxies;
 pub(crate) use owners::Owners;
-pub(crate) use target::Target;
-pub(crate) use task::{ChangeTask, Filter, Mode, Selection, StatusTask, Task, WaitTask};
 #[cfg(feature = "sandbox")]
-pub(crate) use task::{Faults, ServeTask};
+pub(crate) use serve::{Faults, ServeTask};
+pub(crate) use target::Target;
+pub(crate) use targets::Planned;
+pub(crate) use task::{ChangeTask, Filter, Mode, Selection, StatusTask, Task, WaitTask};
 
 use crate::cli::{self, Cli, Command, OutputFormat};
 use crate::domain::Action;
@@ -53,10 +57,36 @@ pub(crate) enum Plan {
     Completions(crate::cli::ShellArg),
     /// Print the manual page.
     Man,
-    Run {
-        target: Target,
-        task: Task,
-    },
+    /// The task on each target: one, or several (profiles x regions, `--all-projects`).
+    Run(Run),
+    /// `ims-share jobs`: the journal.
+    Jobs(JobsTask),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Run {
+    pub(crate) runs: Vec<Planned>,
+    /// Targets run at once.
+    pub(crate) parallel: usize,
+    /// Each target is widened to its projects in its region when the run starts.
+    pub(crate) all_projects: bool,
+    /// Where submitted jobs are recorded; `None` with `--no-journal` or `journal = false`.
+    pub(crate) journal: Option<PathBuf>,
+}
+
+impl Run {
+    /// The output of one target is exactly today's single-target output.
+    pub(crate) fn single(&self) -> bool {
+        self.runs.len() == 1 && !self.all_projects
+    }
+}
+
+/// `ims-share jobs`.
+#[derive(Debug, Clone)]
+pub(crate) struct JobsTask {
+    pub(crate) journal: Option<PathBuf>,
+    pub(crate) since: Option<Duration>,
+    pub(crate) unfinished: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -66,6 +96,8 @@ pub(crate) struct Settings {
     pub(crate) plan: Plan,
     /// One-line warnings to print before running (config file permissions...).
     pub(crate) warnings: Vec<String>,
+    /// What `-v` says about how the settings were chosen (the journal's accounts...).
+    pub(crate) trace: Vec<String>,
 }
 
 pub(crate) fn from_cli(
@@ -91,8 +123,9 @@ pub(crate) fn from_cli(
             return Ok(Settings {
                 output,
                 net,
-                plan: Plan::Serve(task::serve_task(s, g.sandbox_state.as_ref())?),
+                plan: Plan::Serve(serve::serve_task(s, g.sandbox_state.as_ref())?),
                 warnings,
+                trace: Vec::new(),
             });
         }
         #[cfg(not(feature = "sandbox"))]
@@ -103,6 +136,7 @@ pub(crate) fn from_cli(
                 net,
                 plan: Plan::Completions(c.shell),
                 warnings,
+                trace: Vec::new(),
             });
         }
         Command::Man => {
@@ -111,6 +145,7 @@ pub(crate) fn from_cli(
                 net,
                 plan: Plan::Man,
                 warnings,
+                trace: Vec::new(),
             });
         }
         Command::Accept(a) => task::draft_change(
@@ -129,25 +164,50 @@ pub(crate) fn from_cli(
         )?,
         Command::Status(s) => task::draft_status(s, stdin)?,
         Command::Wait(w) => task::draft_wait(w, stdin)?,
+        Command::Jobs(j) => {
+            let config = layers::ConfigRead::read(g, env, &mut warnings)?;
+            return Ok(Settings {
+                output,
+                net,
+                plan: Plan::Jobs(JobsTask {
+                    journal: targets::journal_path(g, env, &config),
+                    since: j.since,
+                    unfinished: j.unfinished,
+                }),
+                warnings,
+                trace: Vec::new(),
+            });
+        }
     };
     let config = layers::ConfigRead::read(g, env, &mut warnings)?;
     let owners = owners::Owners::from_config(&config)?;
-    let target = if g.sandbox {
-        sandbox_target(g.sandbox_state.clone())?
-    } else {
-        Target::Cloud(Box::new(target::cloud_target(
+    let journal = targets::journal_path(g, env, &config);
+    let mut trace = Vec::new();
+    let runs = match &cli.command {
+        Command::Wait(w) if w.unfinished || !targets::account_flags_given(g) => targets::wait_runs(
             g,
             env,
             &config,
+            &draft,
+            &owners,
+            journal.as_ref(),
+            w.unfinished,
             &mut warnings,
-        )?))
+            &mut trace,
+        )?,
+        _ => targets::plan(g, env, &config, &draft, &owners, &mut warnings)?,
     };
-    let task = task::finish_task(draft, &target, resume_flags(g), &owners)?;
     Ok(Settings {
         output,
         net,
-        plan: Plan::Run { target, task },
+        plan: Plan::Run(Run {
+            runs,
+            parallel: g.parallel.clamp(1, 64) as usize,
+            all_projects: g.all_projects,
+            journal,
+        }),
         warnings,
+        trace,
     })
 }
 
@@ -155,11 +215,15 @@ impl Settings {
     /// Every configured secret, for the redactor.
     pub(crate) fn secrets(&self) -> Vec<String> {
         match &self.plan {
-            Plan::Run {
-                target: Target::Cloud(t),
-                ..
-            } => t.secrets.clone(),
-            #[cfg(feature = "sandbox")]
+            Plan::Run(run) => run
+                .runs
+                .iter()
+                .flat_map(|p| match &p.target {
+                    Target::Cloud(t) => t.secrets.clone(),
+                    #[cfg(feature = "sandbox")]
+                    Target::Sandbox { .. } => Vec::new(),
+                })
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -167,7 +231,7 @@ impl Settings {
 
 /// The flags that chose the account, shell-quoted, so that a printed "resume with" line, pasted
 /// into a shell, waits on the same account.
-fn resume_flags(g: &cli::GlobalArgs) -> String {
+pub(super) fn resume_flags(g: &cli::GlobalArgs) -> String {
     let mut words: Vec<String> = Vec::new();
     let mut flag = |name: &str, value: Option<String>| {
         if let Some(v) = value {
@@ -244,14 +308,24 @@ fn output_config(g: &cli::GlobalArgs, env: &Env, terminal: Terminal) -> OutputCo
 }
 
 #[cfg(feature = "sandbox")]
-fn sandbox_target(state: Option<PathBuf>) -> Result<Target, Error> {
+pub(super) fn sandbox_target(
+    state: Option<PathBuf>,
+    region: Option<String>,
+    project_id: Option<String>,
+) -> Result<Target, Error> {
     Ok(Target::Sandbox {
         state: sandbox_state_path(state)?,
+        region,
+        project_id,
     })
 }
 
 #[cfg(not(feature = "sandbox"))]
-fn sandbox_target(_: Option<PathBuf>) -> Result<Target, Error> {
+pub(super) fn sandbox_target(
+    _: Option<PathBuf>,
+    _: Option<String>,
+    _: Option<String>,
+) -> Result<Target, Error> {
     Err(no_sandbox("--sandbox"))
 }
 

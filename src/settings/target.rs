@@ -13,14 +13,15 @@ use crate::error::Error;
 use reqwest::Url;
 use std::path::PathBuf;
 
-pub(crate) use super::layers::cloud_target;
-
 #[derive(Debug, Clone)]
 pub(crate) enum Target {
     /// The emulator, in this process, on a loopback port, with state in a file.
     #[cfg(feature = "sandbox")]
     Sandbox {
         state: PathBuf,
+        /// The project named after this region (of the sandbox account's domain).
+        region: Option<String>,
+        project_id: Option<String>,
     },
     Cloud(Box<CloudTarget>),
 }
@@ -33,6 +34,8 @@ pub(crate) struct CloudTarget {
     pub(crate) default_mode: Mode,
     /// Every secret of the credentials, for the redactor.
     pub(crate) secrets: Vec<String>,
+    /// IAM, for `--all-projects` (the projects of the credentials).
+    pub(crate) iam_endpoint: Option<Url>,
 }
 
 /// The cloud side as the layers settle it, each value with where it came from.
@@ -138,6 +141,7 @@ impl Resolved {
             ca_bundle: self.ca_bundle,
             default_mode: self.default_mode,
             secrets,
+            iam_endpoint: iam,
         })
     }
 }

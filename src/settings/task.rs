@@ -90,40 +90,40 @@ pub(crate) struct WaitTask {
     pub(crate) once: bool,
 }
 
-/// `ims-share sandbox`: the emulator in the foreground.
-#[cfg(feature = "sandbox")]
-#[derive(Debug, Clone)]
-pub(crate) struct ServeTask {
-    pub(crate) listen: String,
-    pub(crate) allow_remote: bool,
-    pub(crate) state: std::path::PathBuf,
-    pub(crate) reset: bool,
-    pub(crate) seed: Option<std::path::PathBuf>,
-    pub(crate) faults: Faults,
-}
-
-/// The fault knobs of `ims-share sandbox`, as given ("every N" counts requests from 1).
-#[cfg(feature = "sandbox")]
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Faults {
-    pub(crate) latency: Option<Duration>,
-    pub(crate) job_duration: Option<Duration>,
-    pub(crate) throttle_every: Option<u64>,
-    pub(crate) unavailable_every: Option<u64>,
-    pub(crate) drop_every: Option<u64>,
-    pub(crate) html_error_every: Option<u64>,
-    pub(crate) slow_every: Option<u64>,
-    pub(crate) slow_for: Option<Duration>,
-    pub(crate) truncate_every: Option<u64>,
-    pub(crate) token_uses: Option<u64>,
-}
-
 #[derive(Debug, Clone)]
 pub(crate) enum Task {
     Change(ChangeTask),
     StatusImages(StatusTask),
     StatusMembers { images: Vec<ImageRef> },
     Wait(WaitTask),
+}
+
+impl Task {
+    /// The flags of the resume lines.
+    pub(crate) fn set_resume(&mut self, flags: String) {
+        match self {
+            Task::Change(c) => c.resume = flags,
+            Task::Wait(w) => w.resume = flags,
+            _ => {}
+        }
+    }
+
+    /// A target found when the run starts (`--all-projects`): its project joins the flags of
+    /// the resume lines.
+    pub(crate) fn in_project(&mut self, project_id: &str) {
+        let resume = match self {
+            Task::Change(c) => &mut c.resume,
+            Task::Wait(w) => &mut w.resume,
+            _ => return,
+        };
+        let mut words = shell_words::split(resume).unwrap_or_default();
+        if let Some(i) = words.iter().position(|w| w == "--all-projects") {
+            words.remove(i);
+        }
+        words.push("--project-id".into());
+        words.push(project_id.to_string());
+        *resume = shell_words::join(words);
+    }
 }
 
 /// `status` without ids (or with `--long`): the listings.
@@ -139,9 +139,29 @@ pub(crate) struct StatusTask {
 }
 
 /// The task before the target is known: ids parsed, flag combinations checked.
+#[derive(Debug, Clone)]
 pub(super) struct Draft {
     task: Task,
     mode_flag: Option<Mode>,
+}
+
+impl Draft {
+    /// The jobs of a `wait`.
+    pub(super) fn jobs(&self) -> Vec<JobId> {
+        match &self.task {
+            Task::Wait(w) => w.jobs.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The same `wait`, for these jobs.
+    pub(super) fn with_jobs(&self, jobs: Vec<JobId>) -> Draft {
+        let mut d = self.clone();
+        if let Task::Wait(w) = &mut d.task {
+            w.jobs = jobs;
+        }
+        d
+    }
 }
 
 pub(super) fn draft_wait(w: &cli::WaitArgs, stdin: &mut dyn Read) -> Result<Draft, Error> {
@@ -312,34 +332,6 @@ pub(super) fn draft_status(s: &cli::StatusArgs, stdin: &mut dyn Read) -> Result<
     Ok(Draft {
         task,
         mode_flag: None,
-    })
-}
-
-/// `--state` wins; the global `--sandbox-state` names the same file for the served sandbox.
-#[cfg(feature = "sandbox")]
-pub(super) fn serve_task(
-    s: &cli::SandboxArgs,
-    sandbox_state: Option<&std::path::PathBuf>,
-) -> Result<ServeTask, Error> {
-    let state = super::sandbox_state_path(s.state.clone().or_else(|| sandbox_state.cloned()))?;
-    Ok(ServeTask {
-        listen: s.listen.clone(),
-        allow_remote: s.allow_remote,
-        state,
-        reset: s.reset,
-        seed: s.seed.clone(),
-        faults: Faults {
-            latency: s.latency,
-            job_duration: s.job_duration,
-            throttle_every: s.throttle_every,
-            unavailable_every: s.unavailable_every,
-            drop_every: s.drop_every,
-            html_error_every: s.html_error_every,
-            slow_every: s.slow_every,
-            slow_for: s.slow_for,
-            truncate_every: s.truncate_every,
-            token_uses: s.token_uses,
-        },
     })
 }
 

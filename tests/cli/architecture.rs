@@ -15,6 +15,7 @@ const LAYERS: &[&[&str]] = &[
     &["poll"],
     &["api"],
     &["emulator"],
+    &["journal"],
     &["auth"],
     &["output"],
     &["redact", "pool", "interrupt", "bounded"],

@@ -89,7 +89,7 @@ source <(ims-share completions bash)
 t() { COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]}-1)); COMPREPLY=()
       _clap_complete_ims_share ims-share "${COMP_WORDS[-1]}" "${COMP_WORDS[-2]}"
       echo "${COMPREPLY[*]}"; }
-t ims-share accept --all-p
+t ims-share accept --all-pe
 t ims-share --profile sand
 t ims-share accept 6596
 t ims-share rej
@@ -123,7 +123,7 @@ fn zsh_completes_options_and_values() {
 zmodload zsh/zpty
 zpty z 'zsh -f -i'
 zpty -w z 'PS1="> "; autoload -Uz compinit; compinit -u -D; source <(ims-share completions zsh)'
-zpty -w -n z $'ims-share accept --all-p\t'
+zpty -w -n z $'ims-share accept --all-pe\t'
 zpty -r z out '*--all-pending*' && print -r -- "option: yes"
 zpty -w z $'\C-u'
 zpty -w -n z $'ims-share --profile sand\t'

@@ -40,7 +40,12 @@ pub(crate) struct ChangeLedger {
     no_wait: AtomicBool,
     /// The flags of the resume lines.
     resume: Mutex<String>,
+    /// Told of each job the moment it is submitted (the journal).
+    on_submit: Mutex<Option<OnSubmit>>,
 }
+
+/// What hears of a submitted job: its id and images.
+pub(crate) type OnSubmit = Arc<dyn Fn(&JobId, &[ImageId]) + Send + Sync>;
 
 impl Default for ChangeLedger {
     fn default() -> Self {
@@ -52,11 +57,17 @@ impl Default for ChangeLedger {
             per_image: AtomicBool::new(false),
             no_wait: AtomicBool::new(false),
             resume: Mutex::default(),
+            on_submit: Mutex::new(None),
         }
     }
 }
 
 impl ChangeLedger {
+    /// `hook` hears of every job submitted from now on.
+    pub(crate) fn on_submit(&self, hook: OnSubmit) {
+        *lock(&self.on_submit) = Some(hook);
+    }
+
     pub(super) fn set_mode(&self, per_image: bool, no_wait: bool, resume: &str) {
         self.per_image.store(per_image, Ordering::SeqCst);
         self.no_wait.store(no_wait, Ordering::SeqCst);
@@ -148,6 +159,10 @@ impl ChangeLedger {
             e.row.job_id = Some(job.clone());
             e.phase = Phase::Sent(job.clone());
         });
+        let hook = lock(&self.on_submit).clone();
+        if let Some(hook) = hook {
+            hook(job, images);
+        }
     }
 
     pub(super) fn finish(&self, id: &ImageId, status: Outcome, error: Option<ErrorInfo>) {

@@ -8,7 +8,7 @@ mod per_image;
 mod select;
 mod settle;
 
-pub(crate) use ledger::ChangeLedger;
+pub(crate) use ledger::{ChangeLedger, OnSubmit};
 use select::Candidate;
 
 use crate::api::session::Session;

@@ -90,7 +90,8 @@ pub(super) fn select(
                     s(picked.len()),
                     if filter.is_empty() { "" } else { " (filtered)" }
                 ));
-                for c in &picked {
+                // With many targets the lists would bury the rest: the count is enough there.
+                for c in picked.iter().filter(|_| !out.is_target()) {
                     out.note(&format!(
                         "  {}  {}{}",
                         c.id,
