@@ -80,7 +80,7 @@ impl JournalHook {
                 image_ids: images.iter().map(ToString::to_string).collect(),
                 target: target.clone(),
                 submitted_at: at.clone(),
-                last_status: "running".into(),
+                last_status: "init".into(),
                 last_seen_at: at,
             };
             if let Err(why) = journal.record(&entry) {
@@ -105,7 +105,8 @@ impl JournalHook {
             _ => Vec::new(),
         };
         let at = now();
-        for (job, status) in seen {
+        // `init` is what the journal already says of a job just submitted.
+        for (job, status) in seen.into_iter().filter(|(_, s)| s != "init") {
             if let Err(why) = self.journal.update(&job, &status, &at) {
                 self.warn(&why);
                 return;

@@ -18,4 +18,5 @@ mod per_image;
 mod picker;
 mod sandbox;
 mod status;
+mod targets;
 mod tls;

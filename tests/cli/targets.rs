@@ -1,0 +1,390 @@
+//! Many targets in one run (issue 14): profiles x regions x projects, one report, the worst
+//! exit code; the job journal that resumes any job on its own account.
+
+use crate::common::*;
+use ims_share::emulator::seed::{self, images as img};
+use serde_json::Value;
+use std::io::BufRead;
+use std::process::Stdio;
+
+/// `good` reaches the emulator, `bad` has keys it does not know, `down` points at a closed
+/// port. All three name the emulator's IAM, so `--all-projects` can ask it.
+fn profiles(f: &Fixture) -> String {
+    let url = f.url();
+    format!(
+        r#"
+[profiles.good]
+region = "eu-de"
+ims_endpoint = "{url}"
+iam_endpoint = "{url}"
+access_key = "{ak}"
+secret_key = "{sk}"
+
+[profiles.bad]
+region = "eu-de"
+ims_endpoint = "{url}"
+iam_endpoint = "{url}"
+access_key = "UNKNOWN0ACCESS0KEY01"
+secret_key = "not-the-secret"
+
+[profiles.down]
+region = "eu-de"
+ims_endpoint = "http://127.0.0.1:1"
+iam_endpoint = "http://127.0.0.1:1"
+access_key = "{ak}"
+secret_key = "{sk}"
+"#,
+        ak = seed::ACCESS_KEY,
+        sk = seed::SECRET_KEY,
+    )
+}
+
+fn target_of(t: &Value) -> String {
+    let part = |k: &str| t["target"][k].as_str().unwrap_or("-").to_string();
+    format!(
+        "{}/{}/{}",
+        part("profile"),
+        part("region"),
+        t["target"]["project_name"]
+            .as_str()
+            .or(t["target"]["project_id"].as_str())
+            .unwrap_or("-")
+    )
+}
+
+#[test]
+fn profiles_regions_and_projects_in_one_run_with_mixed_outcomes() {
+    let f = Fixture::new();
+    f.write_config(&profiles(&f), 0o600);
+    let r = run(f.bare().args([
+        "--profile",
+        "good,bad,down",
+        "--region",
+        "eu-de,eu-nl",
+        "--all-projects",
+        "--retries",
+        "0",
+        "accept",
+        "--all-pending",
+        "-o",
+        "json",
+    ]));
+    // The worst over the targets: 3 (bad keys) beats 5 (unreachable) beats 1 (a failed job).
+    r.code(3);
+    let doc: Value = serde_json::from_str(&r.stdout).expect("one JSON document");
+    assert_eq!(doc["exit"], 3);
+    let targets = doc["targets"].as_array().unwrap();
+    let seen: Vec<(String, i64)> = targets
+        .iter()
+        .map(|t| (target_of(t), t["exit"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("good/eu-de/eu-de".to_string(), 1),
+            ("good/eu-de/eu-de_payments".to_string(), 0),
+            ("good/eu-nl/eu-nl".to_string(), 0),
+            ("bad/eu-de/eu-de".to_string(), 3),
+            ("bad/eu-nl/eu-nl".to_string(), 3),
+            ("down/eu-de/eu-de".to_string(), 5),
+            ("down/eu-nl/eu-nl".to_string(), 5),
+        ]
+    );
+    // Each target carries its own accept document, the single-target shape.
+    let payments = &targets[1];
+    assert_eq!(payments["target"]["project_id"], seed::PAYMENTS_PROJECT);
+    let accepted: Vec<&str> = payments["images"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(accepted, ["accepted"; 3]);
+    assert_eq!(payments["jobs"].as_array().unwrap().len(), 1);
+    let main = &targets[0];
+    let failed: Vec<&str> = main["images"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["status"] == "failed")
+        .map(|i| i["image_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(failed.len(), 2, "the full-ECS image and the failing job");
+    assert!(failed.contains(&img::CENTOS_FAILS));
+    assert_eq!(targets[3]["error"]["code"], "APIGW.0301");
+    assert!(targets[5]["error"]["code"].is_string());
+    assert_eq!(targets[5]["images"], Value::Array(Vec::new()));
+    // What the service now holds: every project's pending images were accepted.
+    for project in [seed::PAYMENTS_PROJECT, seed::NL_PROJECT] {
+        let pending = f.emu.with_state(|s| {
+            s.members
+                .iter()
+                .filter(|m| m.member_id == project && m.status == "pending")
+                .count()
+        });
+        assert_eq!(pending, 0, "{project}");
+    }
+    // stderr: one summary per target, its name first, and one line for the run.
+    for line in [
+        "good/eu-de/eu-de: accept of 6 images: 4 accepted, 2 failed",
+        "good/eu-de/eu-de_payments: accept of 3 images: 3 accepted",
+        "bad/eu-de/eu-de: error: ",
+        "down/eu-nl/eu-nl: error: ",
+        "7 targets: 2 done, 5 with errors",
+    ] {
+        assert!(r.stderr.contains(line), "{line:?} in\n{}", r.stderr);
+    }
+    // Unknown keys are refused once per key, not once per target.
+    let refused = f.requests().iter().filter(|q| q.status == 401).count();
+    assert_eq!(refused, 1, "the bad key is tried by one target at a time");
+}
+
+#[test]
+fn plain_rows_and_tables_start_with_the_target() {
+    let f = Fixture::new();
+    f.write_config(&profiles(&f), 0o600);
+    let args = [
+        "--profile",
+        "good",
+        "--all-projects",
+        "status",
+        "--member-status",
+        "pending",
+    ];
+    let plain = run(f.bare().args(args));
+    plain.code(0);
+    let firsts: Vec<&str> = plain
+        .stdout
+        .lines()
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    assert_eq!(
+        firsts.iter().filter(|t| **t == "good/eu-de/eu-de").count(),
+        6
+    );
+    assert_eq!(
+        firsts
+            .iter()
+            .filter(|t| **t == "good/eu-de/eu-de_payments")
+            .count(),
+        3
+    );
+    assert!(plain.stdout.lines().all(|l| l.split('\t').count() == 6));
+    let table = run(f
+        .bare()
+        .env("COLUMNS", "160")
+        .args(args)
+        .args(["-o", "table"]));
+    table.code(0);
+    assert!(table.stdout.starts_with(" TARGET "), "{}", table.stdout);
+    assert!(
+        table.stdout.contains("good/eu-de/eu-de_payments"),
+        "{}",
+        table.stdout
+    );
+    for line in table.stdout.lines() {
+        assert!(line.chars().count() <= 160, "{line}");
+    }
+}
+
+#[test]
+fn one_target_keeps_the_single_target_shapes() {
+    let f = Fixture::new();
+    f.write_config(&profiles(&f), 0o600);
+    let r = run(f.bare().args(["--profile", "good", "status", "--json"]));
+    r.code(0);
+    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(
+        doc.get("targets").is_none() && doc["images"].is_array(),
+        "{doc}"
+    );
+}
+
+#[test]
+fn target_lists_are_checked_before_any_request() {
+    let f = Fixture::new();
+    f.write_config(&profiles(&f), 0o600);
+    for (args, says) in [
+        (
+            &["--profile", "prod-*", "status"][..],
+            "--profile 'prod-*' matches no profile",
+        ),
+        (
+            &["--region", "eu-de,eu-nl", "--project-id", ME, "status"][..],
+            "--project-id names one project",
+        ),
+        (
+            &["--profile", "good,nope", "status"][..],
+            "no profile 'nope'",
+        ),
+        (&["--region", "eu-de,,eu-nl", "status"][..], "empty item"),
+    ] {
+        let r = run(f.bare().args(args));
+        r.code(2);
+        assert!(r.stderr.contains(says), "{args:?}: {}", r.stderr);
+        assert!(r.stdout.is_empty());
+    }
+    assert!(f.requests().is_empty());
+}
+
+#[test]
+fn a_job_submitted_under_a_profile_is_resumed_by_a_bare_wait() {
+    let f = Fixture::new();
+    f.write_config(&profiles(&f), 0o600);
+    let submit = run(f
+        .bare()
+        .args(["--profile", "good", "reject", "--no-wait", img::UBUNTU]));
+    submit.code(0);
+    let job = submit.stdout.trim().to_string();
+    assert!(is_job_id(&job), "{}", submit.stdout);
+    // No profile, no credentials in the environment: only the journal knows the account.
+    let w = run(f.bare().args(["-v", "wait", &job]));
+    w.code(0);
+    assert!(
+        w.stdout
+            .starts_with(&format!("{}\trejected\t{job}", img::UBUNTU)),
+        "{}",
+        w.stdout
+    );
+    assert!(w.stderr.contains("(from the journal)"), "{}", w.stderr);
+    let jobs = run(f.bare().args(["jobs", "-o", "json"]));
+    jobs.code(0);
+    let doc: Value = serde_json::from_str(&jobs.stdout).unwrap();
+    let entry = &doc["jobs"][0];
+    assert_eq!(entry["job_id"], job.as_str());
+    assert_eq!(entry["action"], "reject");
+    assert_eq!(entry["last_status"], "success");
+    assert_eq!(entry["target"]["profile"], "good");
+    assert_eq!(entry["image_ids"][0], img::UBUNTU);
+    assert!(
+        !jobs.stdout.contains(seed::SECRET_KEY),
+        "no secret in the journal"
+    );
+}
+
+#[test]
+fn the_journal_is_private_and_can_be_turned_off() {
+    let f = Fixture::new();
+    run(f.cmd().args(["reject", "--no-wait", img::UBUNTU])).code(0);
+    let path = f.path(".local/share/ims-share/jobs.jsonl");
+    let jobs = |text: &str| text.lines().filter(|l| l.contains("\"action\":")).count();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(jobs(&text), 1, "{text}");
+    assert!(!text.contains(seed::SECRET_KEY));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+    }
+    run(f
+        .cmd()
+        .args(["--no-journal", "reject", "--no-wait", img::RHEL]))
+    .code(0);
+    f.write_config("journal = false\n", 0o600);
+    run(f.cmd().args(["reject", "--no-wait", img::WINDOWS])).code(0);
+    assert_eq!(jobs(&std::fs::read_to_string(&path).unwrap()), 1);
+}
+
+#[test]
+fn an_unwritable_journal_warns_once_and_loses_no_job_id() {
+    let f = Fixture::new();
+    // The journal's directory is a file: nothing can be written there.
+    std::fs::create_dir_all(f.path(".local/share")).unwrap();
+    std::fs::write(f.path(".local/share/ims-share"), "not a directory").unwrap();
+    let r = run(f
+        .cmd()
+        .args(["accept", "-o", "plain", img::UBUNTU, img::RHEL]));
+    r.code(0);
+    assert_eq!(
+        r.stderr.matches("warning: journal:").count(),
+        1,
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("submitted job "), "{}", r.stderr);
+    assert_eq!(f.member_status(img::UBUNTU), "accepted");
+}
+
+#[test]
+fn ctrl_c_over_several_targets_prints_every_job_and_wait_unfinished_finishes_them() {
+    let f = Fixture::with(
+        seeded(),
+        ims_share::emulator::Knobs {
+            job_duration: Some(std::time::Duration::from_secs(3600)),
+            ..Default::default()
+        },
+    );
+    f.write_config(&profiles(&f), 0o600);
+    let mut child = f
+        .process(env!("CARGO_BIN_EXE_ims-share"))
+        .args([
+            "--profile",
+            "good",
+            "--region",
+            "eu-de,eu-nl",
+            "--all-projects",
+            "reject",
+            "--json",
+            img::UBUNTU,
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    let mut line = String::new();
+    while seen.matches("submitted job ").count() < 3 && stderr.read_line(&mut line).unwrap() > 0 {
+        seen.push_str(&line);
+        line.clear();
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{seen}{rest}");
+    let jobs: Vec<(String, String)> = f.emu.with_state(|s| {
+        s.jobs
+            .iter()
+            .map(|j| (j.id.clone(), j.project_id.clone()))
+            .collect()
+    });
+    assert_eq!(jobs.len(), 3);
+    let all = format!("{seen}{rest}");
+    for (job, _) in &jobs {
+        assert!(all.contains(job.as_str()), "{job} in\n{all}");
+    }
+    assert!(all.contains("good/eu-nl/eu-nl: submitted job "), "{all}");
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("the whole document");
+    assert_eq!(doc["exit"], 130);
+    // The jobs finish now; `wait --unfinished` finds them all through the journal.
+    f.emu
+        .with_state(|s| s.jobs.iter_mut().for_each(|j| j.duration_ms = 0));
+    let w = run(f.bare().args(["wait", "--unfinished", "-o", "json"]));
+    w.code(0);
+    let doc: Value = serde_json::from_str(&w.stdout).unwrap();
+    let waited: usize = doc["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["jobs"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(waited, 3, "{}", w.stdout);
+    for project in [ME, seed::PAYMENTS_PROJECT, seed::NL_PROJECT] {
+        let status = f.emu.with_state(|s| {
+            s.member(img::UBUNTU, project)
+                .map(|m| m.status.clone())
+                .unwrap_or_default()
+        });
+        assert_eq!(status, "rejected", "{project}");
+    }
+    let left = run(f.bare().args(["jobs", "--unfinished", "-o", "plain"]));
+    left.code(0);
+    assert!(left.stdout.is_empty(), "{}", left.stdout);
+}
