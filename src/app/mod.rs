@@ -60,7 +60,7 @@ pub fn main() -> i32 {
         out.trace(line);
     }
     crate::interrupt::install();
-    match run(&settings, &out) {
+    match run(settings, &out) {
         Ok(Ran::One(report)) => finish(&out, report),
         Ok(Ran::Many(outcomes)) => finish_many(&out, outcomes),
         Err(e) => finish(&out, Report::failed(e)),
@@ -112,30 +112,37 @@ fn detect_terminal() -> Terminal {
     }
 }
 
-fn run(settings: &Settings, out: &Arc<Output>) -> Result<Ran, Error> {
-    match &settings.plan {
+fn run(mut settings: Settings, out: &Arc<Output>) -> Result<Ran, Error> {
+    // The plan moves out of the settings: a run may carry 100,000 ids, not worth a copy.
+    let plan = std::mem::replace(&mut settings.plan, Plan::Man);
+    match plan {
         #[cfg(feature = "sandbox")]
-        Plan::Serve(task) => crate::commands::serve::serve(task, out)
+        Plan::Serve(task) => crate::commands::serve::serve(&task, out)
             .map(Report::exit_only)
             .map(Ran::One),
         Plan::Completions(shell) => {
-            out.stdout(&complete::script(*shell))?;
+            out.stdout(&complete::script(shell))?;
             Ok(Ran::One(Report::exit_only(Exit::Ok)))
         }
         Plan::Man => {
             out.stdout(&complete::manual())?;
             Ok(Ran::One(Report::exit_only(Exit::Ok)))
         }
-        Plan::Jobs(task) => Ok(Ran::One(crate::commands::jobs::list(task, out))),
-        Plan::Run(run) if run.single() => Ok(Ran::One(watch::run_task(
-            settings.clone(),
-            run.runs[0].clone(),
-            run.journal
-                .clone()
-                .map(|p| Arc::new(crate::journal::Journal::at(p))),
-            out.clone(),
-        ))),
-        Plan::Run(run) => Ok(Ran::Many(targets::run_many(settings, run, out))),
+        Plan::Jobs(task) => Ok(Ran::One(crate::commands::jobs::list(&task, out))),
+        Plan::Run(mut run) if run.single() => {
+            let journal = run
+                .journal
+                .take()
+                .map(|p| Arc::new(crate::journal::Journal::at(p)));
+            let one = run.runs.pop().expect("one target");
+            Ok(Ran::One(watch::run_task(
+                settings,
+                one,
+                journal,
+                out.clone(),
+            )))
+        }
+        Plan::Run(run) => Ok(Ran::Many(targets::run_many(&settings, &run, out))),
     }
 }
 

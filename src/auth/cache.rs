@@ -56,7 +56,7 @@ struct ListingFile {
 /// Completion offers nothing from a listing older than this.
 const LISTING_TTL: Duration = Duration::from_secs(24 * 3600);
 /// The most images kept for completion.
-const MAX_LISTED: usize = 5000;
+pub(crate) const MAX_LISTED: usize = 5000;
 
 /// A cached project id is looked up again after this long (projects are rarely recreated,
 /// but a stale id must not live for ever).
@@ -149,7 +149,7 @@ impl Cache {
             project_id: token.project_id.clone(),
             image_endpoints: token.image_endpoints.clone(),
         };
-        self.write(&self.path("token", key), &serde_json::to_vec(&file)?)
+        self.write(&self.path("token", key), &serde_json::to_vec(&file)?, true)
     }
 
     pub(crate) fn forget_token(&self, key: &[&str]) {
@@ -175,19 +175,25 @@ impl Cache {
             project_id: project_id.to_string(),
             stored_at: now.duration_since(UNIX_EPOCH).ok().map(|d| d.as_secs()),
         };
-        self.write(&self.path("project", key), &serde_json::to_vec(&file)?)
+        self.write(
+            &self.path("project", key),
+            &serde_json::to_vec(&file)?,
+            true,
+        )
     }
 
     /// Keeps the images of the last listing, for completing ids and names on TAB (which must
     /// not send a request).
-    pub(crate) fn store_listing(&self, images: &[RecentImage], now: SystemTime) {
+    pub(crate) fn store_listing(&self, mut images: Vec<RecentImage>, now: SystemTime) {
+        images.truncate(MAX_LISTED);
         let file = ListingFile {
             stored_at: now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()),
-            images: images.iter().take(MAX_LISTED).cloned().collect(),
+            images,
         };
         if let Ok(bytes) = serde_json::to_vec(&file) {
-            // A cache that cannot be written costs a completion, nothing more.
-            let _ = self.write(&self.dir.join("listing.json"), &bytes);
+            // A cache that cannot be written costs a completion, nothing more: it is not
+            // worth an fsync on every listing.
+            let _ = self.write(&self.dir.join("listing.json"), &bytes, false);
         }
     }
 
@@ -206,7 +212,8 @@ impl Cache {
         }
     }
 
-    fn write(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    /// Replaces `path` atomically; `durable` also waits for the disk (tokens, project ids).
+    fn write(&self, path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
         if let trust::Dir::Refused(why) = &self.trust {
             return Err(std::io::Error::other(why.clone()));
         }
@@ -214,7 +221,9 @@ impl Cache {
         // tempfile creates the file 0600; rename makes the replacement atomic.
         let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
         tmp.write_all(bytes)?;
-        tmp.as_file().sync_all()?;
+        if durable {
+            tmp.as_file().sync_all()?;
+        }
         tmp.persist(path).map_err(|e| e.error)?;
         Ok(())
     }

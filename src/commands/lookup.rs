@@ -83,7 +83,10 @@ pub(crate) fn list(session: &Session, statuses: &[MemberStatus]) -> Result<Vec<L
 /// Keeps a listing in the cache, for completing image ids and names on TAB.
 pub(crate) fn remember(session: &Session, images: impl Iterator<Item = RecentImage>) {
     if let Some(cache) = session.cache() {
-        cache.store_listing(&images.collect::<Vec<_>>(), std::time::SystemTime::now());
+        cache.store_listing(
+            images.take(crate::auth::cache::MAX_LISTED).collect(),
+            std::time::SystemTime::now(),
+        );
     }
 }
 

@@ -48,6 +48,20 @@ impl StatusLedger {
     }
 }
 
+impl StatusLedger {
+    /// The listing's rows, moved out (not copied: a listing may hold 50,000 images).
+    fn take_images(&self, long: bool) -> ImagesDoc {
+        let found = std::mem::take(&mut *lock(&self.found));
+        ImagesDoc {
+            images: match found {
+                Found::Images(lists) => lists.into_iter().flatten().collect(),
+                _ => Vec::new(),
+            },
+            long,
+        }
+    }
+}
+
 impl Ledger for StatusLedger {
     fn so_far(&self) -> Report {
         let mut report = Report::exit_only(Exit::Interrupted);
@@ -127,10 +141,7 @@ pub(crate) fn list(
         },
     );
     out.clear_spinner();
-    let mut doc = ledger.doc().unwrap_or(Document::Images(ImagesDoc {
-        images: Vec::new(),
-        long: task.long,
-    }));
+    let mut doc = Document::Images(ledger.take_images(task.long));
     let failure = results.into_iter().find_map(|r| match r {
         Some(Err(e)) => Some(e),
         None => Some(Error::Stopped),
