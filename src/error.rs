@@ -15,12 +15,14 @@ pub(crate) enum Exit {
     Auth = 3,
     TimedOut = 4,
     Unavailable = 5,
+    /// `sync --check`: changes would be made.
+    Changes = 6,
     Interrupted = 130,
 }
 
 impl Exit {
-    /// When several apply, the first in this order wins: 130, 3, 5, 4, 1, 0 (2 never mixes:
-    /// it is decided before any request is sent).
+    /// When several apply, the first in this order wins: 130, 3, 5, 4, 1, 6, 0 (2, decided
+    /// before any request, ranks just below 130 when targets mix).
     fn rank(self) -> u8 {
         match self {
             Exit::Interrupted => 7,
@@ -29,6 +31,7 @@ impl Exit {
             Exit::Unavailable => 4,
             Exit::TimedOut => 3,
             Exit::Failed => 2,
+            Exit::Changes => 1,
             Exit::Ok => 0,
         }
     }
@@ -232,6 +235,7 @@ mod tests {
             Exit::Unavailable,
             Exit::TimedOut,
             Exit::Failed,
+            Exit::Changes,
             Exit::Ok,
         ];
         for (i, a) in order.iter().enumerate() {

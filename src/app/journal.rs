@@ -54,8 +54,10 @@ impl JournalHook {
             out,
             warned: Arc::new(AtomicBool::new(false)),
         };
-        if matches!(planned.task, crate::settings::Task::Change(_))
-            && let Err(why) = hook.journal.compact_if_large()
+        if matches!(
+            planned.task,
+            crate::settings::Task::Change(_) | crate::settings::Task::Sync(_)
+        ) && let Err(why) = hook.journal.compact_if_large()
         {
             hook.warn(&why);
         }
@@ -98,6 +100,11 @@ impl JournalHook {
                 .map(|j| (j.job_id.to_string(), j.status.as_str().to_string()))
                 .collect(),
             Some(Document::Jobs(d)) => d
+                .jobs
+                .iter()
+                .map(|j| (j.job_id.to_string(), j.status.as_str().to_string()))
+                .collect(),
+            Some(Document::Sync(d)) => d
                 .jobs
                 .iter()
                 .map(|j| (j.job_id.to_string(), j.status.as_str().to_string()))

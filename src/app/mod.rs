@@ -234,15 +234,19 @@ fn finish_many(out: &Output, outcomes: Vec<targets::Outcome>) -> i32 {
     for o in &outcomes {
         tell(&out.for_target(&o.label.label()), &o.report);
     }
-    let failed = outcomes
-        .iter()
-        .filter(|o| o.report.exit != Exit::Ok)
-        .count();
+    let count = |f: &dyn Fn(Exit) -> bool| outcomes.iter().filter(|o| f(o.report.exit)).count();
+    let changes = count(&|e| e == Exit::Changes);
+    let failed = count(&|e| !matches!(e, Exit::Ok | Exit::Changes));
+    let mut parts = vec![format!("{} done", outcomes.len() - failed - changes)];
+    if changes > 0 {
+        parts.push(format!("{changes} with changes to make"));
+    }
+    parts.push(format!("{failed} with errors"));
     out.note(&format!(
-        "{} target{}: {} done, {failed} with errors",
+        "{} target{}: {}",
         outcomes.len(),
         crate::text::s(outcomes.len()),
-        outcomes.len() - failed
+        parts.join(", ")
     ));
     exit.worst(written).code()
 }

@@ -8,7 +8,9 @@ use crate::commands::Ledger;
 use crate::commands::Report;
 use crate::commands::change::{self, ChangeLedger};
 use crate::commands::status::{self, StatusLedger};
+use crate::commands::sync::{self, SyncLedger};
 use crate::commands::wait::{self, WaitLedger};
+use crate::domain::Action;
 use crate::error::Exit;
 use crate::journal::Journal;
 use crate::output::Output;
@@ -24,6 +26,7 @@ pub(super) struct Ledgers {
     change: Arc<ChangeLedger>,
     wait: Arc<WaitLedger>,
     status: Arc<StatusLedger>,
+    sync: Arc<SyncLedger>,
 }
 
 impl Ledgers {
@@ -32,6 +35,7 @@ impl Ledgers {
             Task::Change(_) => self.change.clone(),
             Task::Wait(_) => self.wait.clone(),
             Task::StatusImages(_) | Task::StatusMembers { .. } => self.status.clone(),
+            Task::Sync(_) => self.sync.clone(),
         }
     }
 }
@@ -83,6 +87,14 @@ pub(super) fn work(
         Task::Wait(t) => wait::run(session, out, t, &ledgers.wait),
         Task::StatusImages(t) => status::list(session, out, t, &ledgers.status),
         Task::StatusMembers { images } => status::members(session, out, images, &ledgers.status),
+        Task::Sync(t) => {
+            if let Some(h) = &hook {
+                ledgers
+                    .sync
+                    .on_submit(h.on_submit(Action::Accept), h.on_submit(Action::Reject));
+            }
+            sync::run(session, out, t, &ledgers.sync)
+        }
     };
     if let Some(h) = &hook {
         h.after(&report);

@@ -1,8 +1,8 @@
 //! The subcommands and their own flags.
 
+pub use super::more_args::{JobsArgs, SandboxArgs, SyncArgs};
 use super::{MemberStatusArg, ModeArg, parse_duration, parse_positive};
 use clap::{Args, Subcommand};
-use std::path::PathBuf;
 use std::time::Duration;
 
 #[derive(Debug, Subcommand)]
@@ -81,6 +81,26 @@ Examples:
   ims-share wait --unfinished"
     )]
     Wait(WaitArgs),
+
+    /// Keep every project in line with a policy: accept, reject or leave each shared image
+    #[command(
+        long_about = "Apply a policy to the images shared with you.\n\n\
+The policy (the config file's [policy], or --policy FILE) is a list of rules, first match wins: \
+each matches on owner (ids or [owners] names), a name glob, full-ECS or not, and the image's age, \
+and says accept, reject or ignore; `default` says what happens to images no rule matches \
+(ignore unless set). sync lists what is pending on each target (with --include-decided, what is \
+accepted and rejected too), decides each image, and applies the changes like accept and reject \
+(batches, jobs, waiting, the journal). A second run changes nothing and says `in sync`.\n\n\
+--dry-run prints the plan and sends nothing; --check prints the plan and exits 6 when changes \
+would be made, 0 when in sync (for CI gates and monitoring).",
+        after_help = "\
+Examples:
+  ims-share --sandbox sync --policy examples/policy.toml --dry-run
+  ims-share --sandbox sync --policy examples/policy.toml
+  ims-share --sandbox --all-projects sync --policy examples/policy.toml --check; echo \"exit $?\"
+  ims-share --sandbox --region eu-de,eu-nl --all-projects sync --policy examples/policy.toml -q"
+    )]
+    Sync(SyncArgs),
 
     /// List the jobs of the journal: every job ims-share submitted, with its account
     #[command(
@@ -278,78 +298,4 @@ pub struct WaitArgs {
     /// Longest pause between two polls of a job
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10s")]
     pub interval: Duration,
-}
-
-#[derive(Debug, Args)]
-pub struct JobsArgs {
-    /// Only jobs submitted within this long (e.g. 2h, 7d)
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
-    pub since: Option<Duration>,
-
-    /// Only jobs not known to be finished
-    #[arg(long)]
-    pub unfinished: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct SandboxArgs {
-    /// Address to listen on (port 0 picks a free one)
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8787")]
-    pub listen: String,
-
-    /// Allow a non-loopback --listen address (anyone who can reach it can use the fake account)
-    #[arg(long = "allow-remote")]
-    pub allow_remote: bool,
-
-    /// State file to serve [default: the --sandbox account]
-    #[arg(long, value_name = "FILE")]
-    pub state: Option<PathBuf>,
-
-    /// Restore the seeded account and exit
-    #[arg(long)]
-    pub reset: bool,
-
-    /// Serve a custom account from this JSON file (kept in memory, the file is not changed)
-    #[arg(long, value_name = "FILE", conflicts_with = "state")]
-    pub seed: Option<PathBuf>,
-
-    /// Delay every response by this long
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
-    pub latency: Option<Duration>,
-
-    /// How long a batch job runs before it succeeds or fails [default: 2s]
-    #[arg(long = "job-duration", value_name = "DURATION", value_parser = parse_duration)]
-    pub job_duration: Option<Duration>,
-
-    /// Every Nth request: 429 with Retry-After and an APIGW.0308 body
-    #[arg(long = "throttle-every", value_name = "N", value_parser = parse_positive)]
-    pub throttle_every: Option<u64>,
-
-    /// Every Nth request: 503 Service Unavailable
-    #[arg(long = "unavailable-every", value_name = "N", value_parser = parse_positive)]
-    pub unavailable_every: Option<u64>,
-
-    /// Every Nth request: close the connection without answering
-    #[arg(long = "drop-every", value_name = "N", value_parser = parse_positive)]
-    pub drop_every: Option<u64>,
-
-    /// Every Nth request: 502 with an HTML page, as a gateway sends
-    #[arg(long = "html-error-every", value_name = "N", value_parser = parse_positive)]
-    pub html_error_every: Option<u64>,
-
-    /// Every Nth request: answer only after --slow-for
-    #[arg(long = "slow-every", value_name = "N", value_parser = parse_positive, requires = "slow_for")]
-    pub slow_every: Option<u64>,
-
-    /// How long a --slow-every answer takes
-    #[arg(long = "slow-for", value_name = "DURATION", value_parser = parse_duration, requires = "slow_every")]
-    pub slow_for: Option<Duration>,
-
-    /// Every Nth request: a JSON body cut short
-    #[arg(long = "truncate-every", value_name = "N", value_parser = parse_positive)]
-    pub truncate_every: Option<u64>,
-
-    /// Tokens issued by the emulator's IAM expire after N uses
-    #[arg(long = "token-uses", value_name = "N", value_parser = parse_positive)]
-    pub token_uses: Option<u64>,
 }

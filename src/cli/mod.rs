@@ -4,6 +4,7 @@
 //! [`crate::settings::Settings`] at one boundary.
 
 mod commands;
+mod more_args;
 
 pub use commands::*;
 

@@ -7,6 +7,7 @@ pub(crate) mod lookup;
 #[cfg(feature = "sandbox")]
 pub(crate) mod serve;
 pub(crate) mod status;
+pub(crate) mod sync;
 pub(crate) mod wait;
 
 use crate::domain::JobId;
@@ -37,6 +38,11 @@ pub(crate) fn empty_doc(task: &Task) -> crate::report::Single {
             jobs: Vec::new(),
             per_image: !t.once,
         }),
+        Task::Sync(t) => Single::Sync(crate::report::SyncDoc {
+            dry_run: t.plan_only,
+            images: Vec::new(),
+            jobs: Vec::new(),
+        }),
     }
 }
 
@@ -60,7 +66,11 @@ pub(crate) fn nothing_to_do(task: &Task, out: &Output) -> Option<Report> {
             ))
         }
         Task::Wait(t) if t.jobs.is_empty() => {
-            out.note("nothing to wait for: no job ids on standard input");
+            out.note(if t.unfinished {
+                "nothing to wait for: no job of the journal is unfinished"
+            } else {
+                "nothing to wait for: no job ids on standard input"
+            });
             Some(Report::ok(
                 Document::Jobs(JobsDoc {
                     jobs: Vec::new(),

@@ -4,6 +4,7 @@
 mod grid;
 mod layout;
 mod plain;
+mod sync;
 mod table;
 mod targets;
 #[cfg(test)]
@@ -95,6 +96,7 @@ pub(crate) fn json(doc: &Document) -> String {
         Document::DryRun(d) => serde_json::to_string_pretty(d),
         Document::Targets(d) => serde_json::to_string_pretty(d),
         Document::Journal(d) => serde_json::to_string_pretty(d),
+        Document::Sync(d) => serde_json::to_string_pretty(d),
     };
     let mut text = text.expect("documents serialise");
     text.push('\n');

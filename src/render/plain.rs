@@ -31,6 +31,7 @@ fn rows(lines: impl Iterator<Item = Vec<String>>) -> String {
 pub(crate) fn plain(doc: &Document) -> String {
     match doc {
         Document::Targets(d) => super::targets::plain(d),
+        Document::Sync(d) => rows(super::sync::plain(d).into_iter()),
         Document::Journal(d) => rows(d.jobs.iter().map(|j| {
             vec![
                 field(Some(&j.job_id)),

@@ -72,6 +72,7 @@ pub(crate) fn table(doc: &Document, style: Style) -> String {
 pub(super) fn layout(doc: &Document) -> Grid {
     match doc {
         Document::Targets(_) => Grid::new(Vec::new(), Vec::new()),
+        Document::Sync(d) => super::sync::grid(d),
         Document::Journal(d) => Grid::new(
             vec![
                 fixed("JOB", 0),

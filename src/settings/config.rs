@@ -29,6 +29,8 @@ pub(crate) struct ConfigFile {
     pub(crate) owners: BTreeMap<String, String>,
     /// `false`: submitted jobs are not recorded in the journal.
     pub(crate) journal: Option<bool>,
+    /// The rules of `sync`.
+    pub(crate) policy: Option<super::policy::PolicyFile>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -70,6 +72,8 @@ impl ProfileFile {
 pub(crate) struct LoadedConfig {
     pub(crate) path: PathBuf,
     pub(crate) file: ConfigFile,
+    /// The file's text, only to give the lines of `[policy]` in messages (never printed).
+    pub(crate) text: String,
 }
 
 /// Where the config file is, and whether the user named it (then it must exist).
@@ -107,6 +111,7 @@ pub(crate) fn load(path: &Path, named: bool) -> Result<Option<LoadedConfig>, Err
     Ok(Some(LoadedConfig {
         path: path.to_path_buf(),
         file,
+        text,
     }))
 }
 
@@ -134,7 +139,7 @@ const PLAIN_KEYS: &[&str] = &[
     "ca_bundle",
 ];
 
-fn describe(text: &str, e: &toml::de::Error) -> String {
+pub(crate) fn describe(text: &str, e: &toml::de::Error) -> String {
     let mut message = e.message().replace('\n', "; ");
     let Some(span) = e.span() else {
         return message;

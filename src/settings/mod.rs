@@ -8,12 +8,14 @@ mod clouds;
 pub(crate) mod complete;
 mod config;
 mod credentials;
+mod drafts;
 mod endpoints;
 pub(crate) mod env;
 mod hcloud;
 mod ids;
 mod layers;
 mod owners;
+pub(crate) mod policy;
 mod secrets;
 #[cfg(feature = "sandbox")]
 mod serve;
@@ -30,7 +32,9 @@ pub(crate) use owners::Owners;
 pub(crate) use serve::{Faults, ServeTask};
 pub(crate) use target::Target;
 pub(crate) use targets::Planned;
-pub(crate) use task::{ChangeTask, Filter, Mode, Selection, StatusTask, Task, WaitTask};
+pub(crate) use task::{
+    ChangeTask, Filter, KnownImage, Mode, Selection, StatusTask, SyncTask, Task, WaitTask,
+};
 
 use crate::cli::{self, Cli, Command, OutputFormat};
 use crate::domain::Action;
@@ -148,22 +152,23 @@ pub(crate) fn from_cli(
                 trace: Vec::new(),
             });
         }
-        Command::Accept(a) => task::draft_change(
+        Command::Accept(a) => drafts::draft_change(
             Action::Accept,
             &a.change,
             a.vault_id.clone(),
             stdin,
             may_prompt(g, env, terminal),
         )?,
-        Command::Reject(r) => task::draft_change(
+        Command::Reject(r) => drafts::draft_change(
             Action::Reject,
             &r.change,
             None,
             stdin,
             may_prompt(g, env, terminal),
         )?,
-        Command::Status(s) => task::draft_status(s, stdin)?,
-        Command::Wait(w) => task::draft_wait(w, stdin)?,
+        Command::Status(s) => drafts::draft_status(s, stdin)?,
+        Command::Wait(w) => drafts::draft_wait(w, stdin)?,
+        Command::Sync(s) => drafts::draft_sync(s)?,
         Command::Jobs(j) => {
             let config = layers::ConfigRead::read(g, env, &mut warnings)?;
             return Ok(Settings {
@@ -180,7 +185,13 @@ pub(crate) fn from_cli(
         }
     };
     let config = layers::ConfigRead::read(g, env, &mut warnings)?;
-    let owners = owners::Owners::from_config(&config)?;
+    let mut owners = owners::Owners::from_config(&config)?;
+    let mut draft = draft;
+    if let Command::Sync(s) = &cli.command {
+        let (policy, all_owners) = policy::load(s.policy.as_deref(), &config, &owners)?;
+        owners = all_owners;
+        draft.set_policy(policy);
+    }
     let journal = targets::journal_path(g, env, &config);
     let mut trace = Vec::new();
     let runs = match &cli.command {

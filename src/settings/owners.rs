@@ -16,8 +16,22 @@ impl Owners {
     /// The table, checked: every key a project id, every name given once and not shaped like
     /// an id (it would be ambiguous).
     pub(crate) fn from_config(config: &ConfigRead) -> Result<Owners, Error> {
-        let names = config.owners();
-        let file = config.path.display();
+        Owners::checked(config.owners(), &config.path)
+    }
+
+    /// `more` (the `[owners]` of a policy file at `path`) added to these.
+    pub(crate) fn with(
+        &self,
+        more: BTreeMap<String, String>,
+        path: &std::path::Path,
+    ) -> Result<Owners, Error> {
+        let mut names = self.names.clone();
+        names.extend(more);
+        Owners::checked(names, path)
+    }
+
+    fn checked(names: BTreeMap<String, String>, path: &std::path::Path) -> Result<Owners, Error> {
+        let file = path.display();
         let mut seen = BTreeMap::new();
         for (id, name) in &names {
             if !looks_like_an_id(id) {

@@ -1,12 +1,9 @@
 //! The task of a run: the command's ids and flags, checked and combined before anything is read
 //! from a file or sent, then settled against the target (the mode depends on the cloud).
 
-use super::ids;
 use super::target::Target;
-use crate::cli::{self, MemberStatusArg, ModeArg};
-use crate::domain::{Action, Cloud, ImageRef, JobId, MemberStatus, valid_project_id};
+use crate::domain::{Action, Cloud, ImageId, ImageRef, JobId, MemberStatus};
 use crate::error::Error;
-use std::io::Read;
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +21,16 @@ pub(crate) enum Selection {
     /// No ids on a terminal: the pending images offered in a list to pick from. The owners'
     /// names label the list.
     Pick(super::Owners),
+    /// Images a listing already described (`sync`): nothing more to look up.
+    Known(Vec<KnownImage>),
+}
+
+/// An image as a listing described it.
+#[derive(Debug, Clone)]
+pub(crate) struct KnownImage {
+    pub(crate) id: ImageId,
+    pub(crate) name: Option<String>,
+    pub(crate) whole_image: bool,
 }
 
 /// `--owner` and `--name`: which images of a listing to keep.
@@ -46,7 +53,10 @@ impl Filter {
                 .is_none_or(|p| name.is_some_and(|n| p.matches(n)))
     }
 
-    fn from_flags(owner: &Option<String>, name: &Option<String>) -> Result<Filter, Error> {
+    pub(super) fn from_flags(
+        owner: &Option<String>,
+        name: &Option<String>,
+    ) -> Result<Filter, Error> {
         let name = name
             .as_deref()
             .map(|g| {
@@ -88,6 +98,8 @@ pub(crate) struct WaitTask {
     pub(crate) interval: Duration,
     /// `status --job`: one look, no waiting.
     pub(crate) once: bool,
+    /// `wait --unfinished`: the jobs came from the journal.
+    pub(crate) unfinished: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -96,6 +108,21 @@ pub(crate) enum Task {
     StatusImages(StatusTask),
     StatusMembers { images: Vec<ImageRef> },
     Wait(WaitTask),
+    Sync(SyncTask),
+}
+
+/// `sync`: the policy, and how to apply it (the accept/reject settings of `base`).
+#[derive(Debug, Clone)]
+pub(crate) struct SyncTask {
+    pub(crate) base: ChangeTask,
+    /// Set once the config is read.
+    pub(crate) policy: Option<super::policy::Policy>,
+    /// `--dry-run` or `--check`: the plan only.
+    pub(crate) plan_only: bool,
+    /// `--check`: exit 6 when changes would be made.
+    pub(crate) check: bool,
+    /// Accepted and rejected images too.
+    pub(crate) include_decided: bool,
 }
 
 impl Task {
@@ -104,6 +131,7 @@ impl Task {
         match self {
             Task::Change(c) => c.resume = flags,
             Task::Wait(w) => w.resume = flags,
+            Task::Sync(s) => s.base.resume = flags,
             _ => {}
         }
     }
@@ -114,6 +142,7 @@ impl Task {
         let resume = match self {
             Task::Change(c) => &mut c.resume,
             Task::Wait(w) => &mut w.resume,
+            Task::Sync(s) => &mut s.base.resume,
             _ => return,
         };
         let mut words = shell_words::split(resume).unwrap_or_default();
@@ -141,11 +170,18 @@ pub(crate) struct StatusTask {
 /// The task before the target is known: ids parsed, flag combinations checked.
 #[derive(Debug, Clone)]
 pub(super) struct Draft {
-    task: Task,
-    mode_flag: Option<Mode>,
+    pub(super) task: Task,
+    pub(super) mode_flag: Option<Mode>,
 }
 
 impl Draft {
+    /// The checked policy of a `sync`.
+    pub(super) fn set_policy(&mut self, policy: super::policy::Policy) {
+        if let Task::Sync(s) = &mut self.task {
+            s.policy = Some(policy);
+        }
+    }
+
     /// The jobs of a `wait`.
     pub(super) fn jobs(&self) -> Vec<JobId> {
         match &self.task {
@@ -164,177 +200,6 @@ impl Draft {
     }
 }
 
-pub(super) fn draft_wait(w: &cli::WaitArgs, stdin: &mut dyn Read) -> Result<Draft, Error> {
-    let (words, _) = ids::gather(&w.jobs, stdin)?;
-    let jobs = ids::parse_all(
-        &words,
-        JobId::parse,
-        "job id",
-        "ff8080814dbd65d7014dbe0d84db0013",
-    )?;
-    Ok(Draft {
-        task: Task::Wait(WaitTask {
-            resume: String::new(),
-            jobs,
-            timeout: w.timeout,
-            interval: w.interval,
-            once: false,
-        }),
-        mode_flag: None,
-    })
-}
-
-pub(super) fn draft_change(
-    action: Action,
-    c: &cli::ChangeArgs,
-    vault_id: Option<String>,
-    stdin: &mut dyn Read,
-    prompt: bool,
-) -> Result<Draft, Error> {
-    if c.all_pending && !c.ids.is_empty() {
-        return Err(Error::usage_hint(
-            "--all-pending cannot be combined with image ids or -",
-            format!(
-                "use either `ims-share {} --all-pending` or a list of ids",
-                action.verb()
-            ),
-        ));
-    }
-    if !c.all_pending && c.ids.is_empty() && !prompt {
-        return Err(Error::usage_hint(
-            format!("nothing to {}: no image ids given", action.verb()),
-            format!(
-                "give image ids, - to read them from standard input, or --all-pending; on a terminal (without -q) a list of the pending images to pick from is offered (see `ims-share {} --help`)",
-                action.verb()
-            ),
-        ));
-    }
-    if let Some(v) = &vault_id
-        && !valid_project_id(v)
-    {
-        return Err(Error::usage(format!(
-            "invalid --vault-id '{}'",
-            v.escape_debug()
-        )));
-    }
-    if let Some(m) = &c.member_id
-        && !valid_project_id(m)
-    {
-        return Err(Error::usage(format!(
-            "invalid --member-id '{}'",
-            m.escape_debug()
-        )));
-    }
-    let selection = if c.all_pending {
-        Selection::AllPending(Filter::from_flags(&c.owner, &c.name)?)
-    } else if c.ids.is_empty() {
-        Selection::Pick(super::Owners::default())
-    } else {
-        Selection::Images(image_refs(&c.ids, stdin)?)
-    };
-    Ok(Draft {
-        task: Task::Change(ChangeTask {
-            resume: String::new(),
-            action,
-            selection,
-            vault_id,
-            mode: Mode::Batch,
-            batch_size: c.batch_size as usize,
-            concurrency: c.concurrency.min(256) as usize,
-            member_id: c.member_id.clone(),
-            no_wait: c.no_wait,
-            timeout: c.timeout,
-            interval: c.interval,
-            dry_run: c.dry_run,
-        }),
-        mode_flag: c.mode.map(|m| match m {
-            ModeArg::Batch => Mode::Batch,
-            ModeArg::PerImage => Mode::PerImage,
-        }),
-    })
-}
-
-/// Image ids and names from the arguments and standard input.
-fn image_refs(args: &[String], stdin: &mut dyn Read) -> Result<Vec<ImageRef>, Error> {
-    let (words, _) = ids::gather(args, stdin)?;
-    ids::parse_all(
-        &words,
-        ImageRef::parse,
-        "image id or name",
-        "d164b5df-1bc3-4c3f-893e-3e471fd16e64 or ubuntu-24.04-server",
-    )
-}
-
-pub(super) fn draft_status(s: &cli::StatusArgs, stdin: &mut dyn Read) -> Result<Draft, Error> {
-    if !s.job.is_empty() && !s.ids.is_empty() {
-        return Err(Error::usage("status takes image ids or --job, not both"));
-    }
-    let filters: Vec<&str> = [
-        s.member_status.map(|_| "--member-status"),
-        s.owner.as_ref().map(|_| "--owner"),
-        s.name.as_ref().map(|_| "--name"),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if !filters.is_empty() && (!s.job.is_empty() || !s.ids.is_empty()) {
-        return Err(Error::usage(format!(
-            "{} filter{} the list of shared images; {} cannot be combined with image ids or --job",
-            filters.join(" and "),
-            if filters.len() == 1 { "s" } else { "" },
-            if filters.len() == 1 { "it" } else { "they" },
-        )));
-    }
-    if s.long && !s.job.is_empty() {
-        return Err(Error::usage(
-            "--long shows the facts of shared images; it cannot be combined with --job",
-        ));
-    }
-    let task = if !s.job.is_empty() {
-        let (words, _) = ids::gather(&s.job, stdin)?;
-        let jobs = ids::parse_all(
-            &words,
-            JobId::parse,
-            "job id",
-            "ff8080814dbd65d7014dbe0d84db0013",
-        )?;
-        Task::Wait(WaitTask {
-            resume: String::new(),
-            jobs,
-            timeout: Duration::ZERO,
-            interval: Duration::ZERO,
-            once: true,
-        })
-    } else if !s.ids.is_empty() && !s.long {
-        Task::StatusMembers {
-            images: image_refs(&s.ids, stdin)?,
-        }
-    } else {
-        let statuses = match s.member_status {
-            None | Some(MemberStatusArg::All) => MemberStatus::ALL.to_vec(),
-            Some(MemberStatusArg::Pending) => vec![MemberStatus::Pending],
-            Some(MemberStatusArg::Accepted) => vec![MemberStatus::Accepted],
-            Some(MemberStatusArg::Rejected) => vec![MemberStatus::Rejected],
-        };
-        let only = if s.ids.is_empty() {
-            Vec::new()
-        } else {
-            image_refs(&s.ids, stdin)?
-        };
-        Task::StatusImages(StatusTask {
-            statuses,
-            filter: Filter::from_flags(&s.owner, &s.name)?,
-            long: s.long,
-            only,
-            owners: super::Owners::default(),
-        })
-    };
-    Ok(Draft {
-        task,
-        mode_flag: None,
-    })
-}
-
 /// Settles what needed the target: the mode of an accept or reject, and the combinations it
 /// forbids.
 pub(super) fn finish_task(
@@ -351,6 +216,11 @@ pub(super) fn finish_task(
     };
     let mut change = match draft.task {
         Task::Change(change) => change,
+        Task::Sync(mut s) => {
+            s.base.resume = resume;
+            settle_mode(&mut s.base, draft.mode_flag, target)?;
+            return Ok(Task::Sync(s));
+        }
         Task::Wait(wait) => return Ok(Task::Wait(WaitTask { resume, ..wait })),
         Task::StatusImages(mut s) => {
             resolve(&mut s.filter)?;
@@ -363,14 +233,24 @@ pub(super) fn finish_task(
     match &mut change.selection {
         Selection::AllPending(filter) => resolve(filter)?,
         Selection::Pick(names) => *names = owners.clone(),
-        Selection::Images(_) => {}
+        Selection::Images(_) | Selection::Known(_) => {}
     }
+    settle_mode(&mut change, draft.mode_flag, target)?;
+    Ok(Task::Change(change))
+}
+
+/// The mode of an accept or reject: the flag, else the cloud's; and what it forbids.
+fn settle_mode(
+    change: &mut ChangeTask,
+    mode_flag: Option<Mode>,
+    target: &Target,
+) -> Result<(), Error> {
     let (default_mode, cloud) = match target {
         Target::Cloud(t) => (t.default_mode, t.account.cloud),
         #[cfg(feature = "sandbox")]
         Target::Sandbox { .. } => (Mode::Batch, None),
     };
-    change.mode = draft.mode_flag.unwrap_or(default_mode);
+    change.mode = mode_flag.unwrap_or(default_mode);
     // A per-image PUT has no job to wait for: --no-wait changes nothing there, so that one
     // script works on every cloud.
     if change.mode == Mode::PerImage {
@@ -382,5 +262,5 @@ pub(super) fn finish_task(
             "drop --mode batch, or set mode = \"per-image\"",
         ));
     }
-    Ok(Task::Change(change))
+    Ok(())
 }

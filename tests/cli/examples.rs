@@ -32,6 +32,16 @@ fn run_example(f: &Fixture, line: &str) -> (i32, String) {
     if !work.join("jobs.txt").exists() {
         std::fs::write(work.join("jobs.txt"), "").unwrap();
     }
+    // The examples that name a file of the repository (examples/policy.toml) find it.
+    let examples = work.join("examples");
+    if !examples.exists() {
+        std::fs::create_dir_all(&examples).unwrap();
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+        for entry in std::fs::read_dir(repo).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), examples.join(entry.file_name())).unwrap();
+        }
+    }
     let bin = env!("CARGO_BIN_EXE_ims-share");
     // The server examples would serve for ever: on a free port, stopped by Ctrl-C.
     let line = if line.starts_with("ims-share sandbox") && !line.contains("--reset") {
@@ -76,7 +86,9 @@ fn every_help_example_runs() {
     );
     let f = Fixture::new();
     let mut ran = 0;
-    for cmd in ["", "accept", "reject", "status", "wait", "sandbox"] {
+    for cmd in [
+        "", "accept", "reject", "status", "wait", "sync", "jobs", "sandbox",
+    ] {
         let mut help = f.bare();
         if !cmd.is_empty() {
             help.arg(cmd);

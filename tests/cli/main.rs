@@ -18,5 +18,6 @@ mod per_image;
 mod picker;
 mod sandbox;
 mod status;
+mod sync;
 mod targets;
 mod tls;

@@ -86,8 +86,8 @@ pub(crate) fn run(
                 "nothing to {}: no image ids on standard input",
                 task.action.verb()
             )),
-            // The picker said why.
-            Selection::Pick(_) => {}
+            // The picker said why; a sync sends no empty change.
+            Selection::Pick(_) | Selection::Known(_) => {}
         }
         return Report::ok(
             Document::Change(ChangeDoc {

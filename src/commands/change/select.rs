@@ -103,6 +103,14 @@ pub(super) fn select(
             Ok(picked)
         }
         Selection::Pick(owners) => pick(session, out, task, owners),
+        Selection::Known(images) => Ok(images
+            .iter()
+            .map(|k| Candidate {
+                id: k.id.clone(),
+                name: k.name.clone(),
+                whole_image: k.whole_image,
+            })
+            .collect()),
     }
 }
 

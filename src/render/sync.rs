@@ -1,0 +1,124 @@
+//! `sync`: the plan (image, name, owner, status, rule, action) or what was applied (the
+//! accept/reject row with the rule and the action).
+
+use super::grid::{fixed, status_col, text};
+use super::plain::field;
+use super::table::Grid;
+use crate::report::{SyncDoc, SyncRow};
+
+/// The rule as a person reads it: `2 golden images` (its position and label), or `default`.
+fn rule(r: &SyncRow) -> String {
+    match &r.label {
+        Some(l) => format!("{} {l}", r.rule),
+        None => r.rule.clone(),
+    }
+}
+
+/// The action, and whether it changes anything.
+fn action(r: &SyncRow) -> String {
+    if r.change || r.action == "ignore" {
+        r.action.clone()
+    } else {
+        format!("{} (already)", r.action)
+    }
+}
+
+fn opt(v: Option<&str>) -> String {
+    v.unwrap_or("-").to_string()
+}
+
+pub(super) fn grid(d: &SyncDoc) -> Grid {
+    if d.dry_run {
+        return Grid {
+            columns: vec![
+                fixed("IMAGE", 0),
+                text("NAME", 16, 2),
+                fixed("OWNER", 3),
+                status_col("STATUS"),
+                text("RULE", 12, 1),
+                fixed("ACTION", 0),
+            ],
+            rows: d
+                .images
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.image_id.clone(),
+                        opt(r.name.as_deref()),
+                        opt(r.owner.as_deref()),
+                        r.member_status.clone(),
+                        rule(r),
+                        action(r),
+                    ]
+                })
+                .collect(),
+            footer: Vec::new(),
+        };
+    }
+    let footer = if d.images.is_empty() {
+        Vec::new()
+    } else {
+        d.jobs
+            .iter()
+            .map(|j| format!("job {}  {}", j.job_id, j.status.as_str()))
+            .collect()
+    };
+    Grid {
+        columns: vec![
+            fixed("IMAGE", 0),
+            text("NAME", 16, 2),
+            status_col("STATUS"),
+            text("RULE", 12, 1),
+            fixed("ACTION", 0),
+            text("ERROR", 24, 0),
+        ],
+        rows: d
+            .images
+            .iter()
+            .map(|r| {
+                vec![
+                    r.image_id.clone(),
+                    opt(r.name.as_deref()),
+                    r.status.clone(),
+                    rule(r),
+                    action(r),
+                    r.error
+                        .as_ref()
+                        .map(|e| format!("{}: {}", e.code, e.message))
+                        .unwrap_or_default(),
+                ]
+            })
+            .collect(),
+        footer,
+    }
+}
+
+/// Plain rows: the plan `image_id name owner member_status rule action`, or what was applied
+/// `image_id status job_id error_code error_message action rule`.
+pub(super) fn plain(d: &SyncDoc) -> Vec<Vec<String>> {
+    d.images
+        .iter()
+        .map(|r| {
+            if d.dry_run {
+                vec![
+                    field(Some(&r.image_id)),
+                    field(r.name.as_deref()),
+                    field(r.owner.as_deref()),
+                    field(Some(&r.member_status)),
+                    field(Some(&r.rule)),
+                    field(Some(&r.action)),
+                ]
+            } else {
+                vec![
+                    field(Some(&r.image_id)),
+                    field(Some(&r.status)),
+                    field(r.job_id.as_deref()),
+                    field(r.error.as_ref().map(|e| e.code.as_str())),
+                    field(r.error.as_ref().map(|e| e.message.as_str())),
+                    field(Some(&r.action)),
+                    field(Some(&r.rule)),
+                ]
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,222 @@
+//! The task drafted from the command line alone: ids parsed, flag combinations checked, before
+//! anything is read from a file or sent.
+
+use super::ids;
+use super::task::{
+    ChangeTask, Draft, Filter, Mode, Selection, StatusTask, SyncTask, Task, WaitTask,
+};
+use crate::cli::{self, MemberStatusArg, ModeArg};
+use crate::domain::{Action, ImageRef, JobId, MemberStatus, valid_project_id};
+use crate::error::Error;
+use std::io::Read;
+use std::time::Duration;
+
+pub(super) fn draft_wait(w: &cli::WaitArgs, stdin: &mut dyn Read) -> Result<Draft, Error> {
+    let (words, _) = ids::gather(&w.jobs, stdin)?;
+    let jobs = ids::parse_all(
+        &words,
+        JobId::parse,
+        "job id",
+        "ff8080814dbd65d7014dbe0d84db0013",
+    )?;
+    Ok(Draft {
+        task: Task::Wait(WaitTask {
+            resume: String::new(),
+            jobs,
+            timeout: w.timeout,
+            interval: w.interval,
+            unfinished: w.unfinished,
+            once: false,
+        }),
+        mode_flag: None,
+    })
+}
+
+pub(super) fn draft_change(
+    action: Action,
+    c: &cli::ChangeArgs,
+    vault_id: Option<String>,
+    stdin: &mut dyn Read,
+    prompt: bool,
+) -> Result<Draft, Error> {
+    if c.all_pending && !c.ids.is_empty() {
+        return Err(Error::usage_hint(
+            "--all-pending cannot be combined with image ids or -",
+            format!(
+                "use either `ims-share {} --all-pending` or a list of ids",
+                action.verb()
+            ),
+        ));
+    }
+    if !c.all_pending && c.ids.is_empty() && !prompt {
+        return Err(Error::usage_hint(
+            format!("nothing to {}: no image ids given", action.verb()),
+            format!(
+                "give image ids, - to read them from standard input, or --all-pending; on a terminal (without -q) a list of the pending images to pick from is offered (see `ims-share {} --help`)",
+                action.verb()
+            ),
+        ));
+    }
+    if let Some(v) = &vault_id
+        && !valid_project_id(v)
+    {
+        return Err(Error::usage(format!(
+            "invalid --vault-id '{}'",
+            v.escape_debug()
+        )));
+    }
+    if let Some(m) = &c.member_id
+        && !valid_project_id(m)
+    {
+        return Err(Error::usage(format!(
+            "invalid --member-id '{}'",
+            m.escape_debug()
+        )));
+    }
+    let selection = if c.all_pending {
+        Selection::AllPending(Filter::from_flags(&c.owner, &c.name)?)
+    } else if c.ids.is_empty() {
+        Selection::Pick(super::Owners::default())
+    } else {
+        Selection::Images(image_refs(&c.ids, stdin)?)
+    };
+    Ok(Draft {
+        task: Task::Change(ChangeTask {
+            resume: String::new(),
+            action,
+            selection,
+            vault_id,
+            mode: Mode::Batch,
+            batch_size: c.batch_size as usize,
+            concurrency: c.concurrency.min(256) as usize,
+            member_id: c.member_id.clone(),
+            no_wait: c.no_wait,
+            timeout: c.timeout,
+            interval: c.interval,
+            dry_run: c.dry_run,
+        }),
+        mode_flag: c.mode.map(|m| match m {
+            ModeArg::Batch => Mode::Batch,
+            ModeArg::PerImage => Mode::PerImage,
+        }),
+    })
+}
+
+/// Image ids and names from the arguments and standard input.
+fn image_refs(args: &[String], stdin: &mut dyn Read) -> Result<Vec<ImageRef>, Error> {
+    let (words, _) = ids::gather(args, stdin)?;
+    ids::parse_all(
+        &words,
+        ImageRef::parse,
+        "image id or name",
+        "d164b5df-1bc3-4c3f-893e-3e471fd16e64 or ubuntu-24.04-server",
+    )
+}
+
+pub(super) fn draft_status(s: &cli::StatusArgs, stdin: &mut dyn Read) -> Result<Draft, Error> {
+    if !s.job.is_empty() && !s.ids.is_empty() {
+        return Err(Error::usage("status takes image ids or --job, not both"));
+    }
+    let filters: Vec<&str> = [
+        s.member_status.map(|_| "--member-status"),
+        s.owner.as_ref().map(|_| "--owner"),
+        s.name.as_ref().map(|_| "--name"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !filters.is_empty() && (!s.job.is_empty() || !s.ids.is_empty()) {
+        return Err(Error::usage(format!(
+            "{} filter{} the list of shared images; {} cannot be combined with image ids or --job",
+            filters.join(" and "),
+            if filters.len() == 1 { "s" } else { "" },
+            if filters.len() == 1 { "it" } else { "they" },
+        )));
+    }
+    if s.long && !s.job.is_empty() {
+        return Err(Error::usage(
+            "--long shows the facts of shared images; it cannot be combined with --job",
+        ));
+    }
+    let task = if !s.job.is_empty() {
+        let (words, _) = ids::gather(&s.job, stdin)?;
+        let jobs = ids::parse_all(
+            &words,
+            JobId::parse,
+            "job id",
+            "ff8080814dbd65d7014dbe0d84db0013",
+        )?;
+        Task::Wait(WaitTask {
+            resume: String::new(),
+            jobs,
+            timeout: Duration::ZERO,
+            interval: Duration::ZERO,
+            once: true,
+            unfinished: false,
+        })
+    } else if !s.ids.is_empty() && !s.long {
+        Task::StatusMembers {
+            images: image_refs(&s.ids, stdin)?,
+        }
+    } else {
+        let statuses = match s.member_status {
+            None | Some(MemberStatusArg::All) => MemberStatus::ALL.to_vec(),
+            Some(MemberStatusArg::Pending) => vec![MemberStatus::Pending],
+            Some(MemberStatusArg::Accepted) => vec![MemberStatus::Accepted],
+            Some(MemberStatusArg::Rejected) => vec![MemberStatus::Rejected],
+        };
+        let only = if s.ids.is_empty() {
+            Vec::new()
+        } else {
+            image_refs(&s.ids, stdin)?
+        };
+        Task::StatusImages(StatusTask {
+            statuses,
+            filter: Filter::from_flags(&s.owner, &s.name)?,
+            long: s.long,
+            only,
+            owners: super::Owners::default(),
+        })
+    };
+    Ok(Draft {
+        task,
+        mode_flag: None,
+    })
+}
+
+pub(super) fn draft_sync(s: &cli::SyncArgs) -> Result<Draft, Error> {
+    if let Some(m) = &s.member_id
+        && !valid_project_id(m)
+    {
+        return Err(Error::usage(format!(
+            "invalid --member-id '{}'",
+            m.escape_debug()
+        )));
+    }
+    Ok(Draft {
+        task: Task::Sync(SyncTask {
+            base: ChangeTask {
+                resume: String::new(),
+                action: Action::Accept,
+                selection: Selection::Known(Vec::new()),
+                vault_id: None,
+                mode: Mode::Batch,
+                batch_size: s.batch_size as usize,
+                concurrency: s.concurrency.min(256) as usize,
+                member_id: s.member_id.clone(),
+                no_wait: s.no_wait,
+                timeout: s.timeout,
+                interval: s.interval,
+                dry_run: false,
+            },
+            policy: None,
+            plan_only: s.dry_run || s.check,
+            check: s.check,
+            include_decided: s.include_decided,
+        }),
+        mode_flag: s.mode.map(|m| match m {
+            ModeArg::Batch => Mode::Batch,
+            ModeArg::PerImage => Mode::PerImage,
+        }),
+    })
+}
