@@ -6,12 +6,18 @@ use super::plain::field;
 use super::table::Grid;
 use crate::report::{SyncDoc, SyncRow};
 
-/// The rule as a person reads it: `2 golden images` (its position and label), or `default`.
-fn rule(r: &SyncRow) -> String {
-    match &r.label {
-        Some(l) => format!("{} {l}", r.rule),
-        None => r.rule.clone(),
+/// The rules' labels, once each, under the table: `rule 2: golden images`.
+fn legend(d: &SyncDoc) -> Vec<String> {
+    let mut seen: Vec<(u32, String)> = Vec::new();
+    for r in &d.images {
+        if let (Ok(n), Some(label)) = (r.rule.parse::<u32>(), &r.label)
+            && !seen.iter().any(|(m, _)| *m == n)
+        {
+            seen.push((n, format!("rule {n}: {}", field(Some(label)))));
+        }
     }
+    seen.sort();
+    seen.into_iter().map(|(_, line)| line).collect()
 }
 
 /// The action, and whether it changes anything.
@@ -35,7 +41,7 @@ pub(super) fn grid(d: &SyncDoc) -> Grid {
                 text("NAME", 16, 2),
                 fixed("OWNER", 3),
                 status_col("STATUS"),
-                text("RULE", 12, 1),
+                fixed("RULE", 1),
                 fixed("ACTION", 0),
             ],
             rows: d
@@ -47,11 +53,12 @@ pub(super) fn grid(d: &SyncDoc) -> Grid {
                         opt(r.name.as_deref()),
                         opt(r.owner.as_deref()),
                         r.member_status.clone(),
-                        rule(r),
+                        r.rule.clone(),
                         action(r),
                     ]
                 })
                 .collect(),
+            legend: legend(d),
             footer: Vec::new(),
         };
     }
@@ -68,7 +75,7 @@ pub(super) fn grid(d: &SyncDoc) -> Grid {
             fixed("IMAGE", 0),
             text("NAME", 16, 2),
             status_col("STATUS"),
-            text("RULE", 12, 1),
+            fixed("RULE", 1),
             fixed("ACTION", 0),
             text("ERROR", 24, 0),
         ],
@@ -80,7 +87,7 @@ pub(super) fn grid(d: &SyncDoc) -> Grid {
                     r.image_id.clone(),
                     opt(r.name.as_deref()),
                     r.status.clone(),
-                    rule(r),
+                    r.rule.clone(),
                     action(r),
                     r.error
                         .as_ref()
@@ -89,6 +96,7 @@ pub(super) fn grid(d: &SyncDoc) -> Grid {
                 ]
             })
             .collect(),
+        legend: legend(d),
         footer,
     }
 }

@@ -39,6 +39,9 @@ fn single<'a>(values: impl Iterator<Item = Option<&'a str>>) -> Option<&'a str> 
 pub(super) struct Grid {
     pub(super) columns: Vec<Column>,
     pub(super) rows: Vec<Vec<String>>,
+    /// Lines under the table that hold for every target alike (the rules of a policy).
+    pub(super) legend: Vec<String>,
+    /// Lines under the table about this document (its jobs...).
     pub(super) footer: Vec<String>,
 }
 
@@ -47,13 +50,38 @@ impl Grid {
         Grid {
             columns,
             rows,
+            legend: Vec::new(),
             footer: Vec::new(),
         }
     }
 
     pub(super) fn render(&self, style: Style) -> String {
-        let mut text = grid(&self.columns, &self.rows, style);
-        for line in &self.footer {
+        // An ERROR column with nothing in it only takes room.
+        let keep: Vec<bool> = (0..self.columns.len())
+            .map(|i| {
+                self.columns[i].header != "ERROR" || self.rows.iter().any(|r| !r[i].is_empty())
+            })
+            .collect();
+        let columns: Vec<Column> = self
+            .columns
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(c, _)| *c)
+            .collect();
+        let rows: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .zip(&keep)
+                    .filter(|(_, k)| **k)
+                    .map(|(v, _)| v.clone())
+                    .collect()
+            })
+            .collect();
+        let mut text = grid(&columns, &rows, style);
+        for line in self.legend.iter().chain(&self.footer) {
             text.push_str(line);
             text.push('\n');
         }

@@ -23,6 +23,7 @@ pub(super) fn table(d: &TargetsDoc, style: Style) -> String {
     let mut merged = Grid {
         columns: columns.clone(),
         rows: Vec::new(),
+        legend: Vec::new(),
         footer: Vec::new(),
     };
     for (label, g) in &grids {
@@ -34,10 +35,17 @@ pub(super) fn table(d: &TargetsDoc, style: Style) -> String {
             }
             merged.rows.push(line);
         }
+        // The legend holds for every target: said once.
+        for l in &g.legend {
+            if !merged.legend.contains(l) {
+                merged.legend.push(l.clone());
+            }
+        }
         merged
             .footer
             .extend(g.footer.iter().map(|f| format!("{label}  {f}")));
     }
+    merged.legend.sort();
     merged.render(style)
 }
 
