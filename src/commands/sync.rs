@@ -110,6 +110,11 @@ fn decide(task: &SyncTask, listed: &[Listed]) -> Vec<(SyncRow, Option<String>)> 
                 error: None,
                 name: l.name.clone(),
                 owner: l.owner.clone(),
+                owner_name: l
+                    .owner
+                    .as_deref()
+                    .and_then(|o| task.owners.name_of(o))
+                    .map(str::to_string),
                 member_status: l.member_status.as_str().to_string(),
                 rule: d.rule,
                 label: d.label,

@@ -51,7 +51,10 @@ pub(super) fn grid(d: &SyncDoc) -> Grid {
                     vec![
                         r.image_id.clone(),
                         opt(r.name.as_deref()),
-                        opt(r.owner.as_deref()),
+                        match (&r.owner_name, &r.owner) {
+                            (Some(n), Some(id)) => format!("{n} ({})", &id[..id.len().min(8)]),
+                            (_, id) => opt(id.as_deref()),
+                        },
                         r.member_status.clone(),
                         r.rule.clone(),
                         action(r),

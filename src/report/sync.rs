@@ -24,6 +24,8 @@ pub(crate) struct SyncRow {
     pub(crate) error: Option<ErrorInfo>,
     pub(crate) name: Option<String>,
     pub(crate) owner: Option<String>,
+    /// The owner's name from `[owners]`.
+    pub(crate) owner_name: Option<String>,
     /// Before the sync.
     pub(crate) member_status: String,
     /// The rule that decided: its 1-based position, or `default`.

@@ -213,6 +213,7 @@ pub(super) fn draft_sync(s: &cli::SyncArgs) -> Result<Draft, Error> {
             plan_only: s.dry_run || s.check,
             check: s.check,
             include_decided: s.include_decided,
+            owners: super::Owners::default(),
         }),
         mode_flag: s.mode.map(|m| match m {
             ModeArg::Batch => Mode::Batch,

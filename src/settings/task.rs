@@ -123,6 +123,8 @@ pub(crate) struct SyncTask {
     pub(crate) check: bool,
     /// Accepted and rejected images too.
     pub(crate) include_decided: bool,
+    /// Names for the owners in the report.
+    pub(crate) owners: super::Owners,
 }
 
 impl Task {
@@ -218,6 +220,7 @@ pub(super) fn finish_task(
         Task::Change(change) => change,
         Task::Sync(mut s) => {
             s.base.resume = resume;
+            s.owners = owners.clone();
             settle_mode(&mut s.base, draft.mode_flag, target)?;
             return Ok(Task::Sync(s));
         }

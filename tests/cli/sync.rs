@@ -150,8 +150,13 @@ fn the_plan_in_three_formats_sends_nothing() {
         assert!(header.contains(col), "{header}");
     }
     assert!(
-        table.stdout.contains("3 images of our own teams"),
+        table.stdout.contains("rule 3: images of our own teams"),
         "{}",
+        table.stdout
+    );
+    assert!(
+        table.stdout.contains("platform-team (9c1d7e3f)"),
+        "owners by name: {}",
         table.stdout
     );
     assert!(f.writes().is_empty(), "a plan sends no write");
