@@ -1,9 +1,10 @@
 //! How wide each column of a table is, and where its text breaks: pure arithmetic on
 //! character counts, linear in the size of the text.
 //!
-//! Ids, statuses and dates never break. Names and messages break at a space, else after a
-//! `-`, `.`, `_`, `/` or `,` (so `ubuntu-24.04-server` breaks into `ubuntu-24.04-` and
-//! `server`, not mid-word), and mid-word only when a part is longer than the column.
+//! Ids, statuses and dates never break. Names and messages break at a space, else after a `/`
+//! (a target `prod/eu-de/eu-de_payments`), else after a `-` or `_`, else after a `.`, `,`, `:`
+//! or `;` (so `ubuntu-24.04-server` breaks into `ubuntu-24.04-` and `server`, not mid-word),
+//! and mid-word only when a part is longer than the column.
 
 /// Space between two columns; the edges get half of it.
 pub(super) const GAP: usize = 2;
