@@ -218,6 +218,48 @@ fn many(targets: &[Target]) -> (Measured, String, usize) {
     (m, requests(&s.emu), s.emu.max_in_flight())
 }
 
+/// Issue 15: `sync` over the same 50 targets, a policy that accepts the platform team's
+/// images; checks that every target accepted its 20 images.
+fn sync_many(targets: &[Target]) -> Measured {
+    let s = setup(targets);
+    let policy = s.home.path().join("policy.toml");
+    std::fs::write(
+        &policy,
+        format!(
+            "[policy]\ndefault = \"ignore\"\n\n[[policy.rule]]\nowner = \"{}\"\naction = \"accept\"\n",
+            seed::PLATFORM_PROJECT
+        ),
+    )
+    .unwrap();
+    let regions = REGIONS.join(",");
+    let parallel = PARALLEL.to_string();
+    let m = run(
+        s.home.path(),
+        &s.config,
+        &[
+            "--region",
+            &regions,
+            "--all-projects",
+            "--parallel",
+            &parallel,
+            "sync",
+            "--policy",
+            policy.to_str().unwrap(),
+            "-o",
+            "json",
+        ],
+    );
+    m.expect_code(0, "the 50-target sync");
+    let doc: Value = serde_json::from_str(&m.stdout).expect("one JSON document");
+    let runs = doc["targets"].as_array().expect("a targets array");
+    assert_eq!(runs.len(), targets.len());
+    for t in runs {
+        assert_eq!(accepted(t), IMAGES, "{t}");
+    }
+    assert_eq!(still_pending(&s.emu, targets), 0, "every image accepted");
+    m
+}
+
 /// What the emulator was asked, by kind: "N requests: a IAM, b listings, c PUTs, d job polls".
 fn requests(emu: &Emulator) -> String {
     let all = emu.requests();
@@ -246,6 +288,8 @@ pub fn rows() -> Vec<Row> {
     let fastest = alone.iter().map(|m| m.elapsed).min().unwrap();
     let loop_total: Duration = alone.iter().map(|m| m.elapsed).sum();
     let (m, requests, in_flight) = many(&targets);
+    let synced = sync_many(&targets);
+    let sync_ratio = synced.elapsed.as_secs_f64() / m.elapsed.as_secs_f64();
     let n = targets.len();
     let ratio = m.elapsed.as_secs_f64() / slowest.as_secs_f64();
     let speedup = loop_total.as_secs_f64() / m.elapsed.as_secs_f64();
@@ -280,6 +324,18 @@ pub fn rows() -> Vec<Row> {
             goal: "ratio >= 10 (ims-share 10x faster)".into(),
             rss_kb: alone.iter().map(|m| m.rss_kb).max(),
             ok: speedup >= 10.0,
+        },
+        Row {
+            what: format!(
+                "issue 15: sync over the same {n} targets (a policy accepting the platform team's \
+                 images), --all-projects --parallel {PARALLEL}, vs the accept --all-pending above"
+            ),
+            measured: secs(synced.elapsed),
+            ideal: format!("{} (accept --all-pending)", secs(m.elapsed)),
+            ratio: Some(sync_ratio),
+            goal: "ratio <= 1.25".into(),
+            rss_kb: Some(synced.rss_kb),
+            ok: sync_ratio <= 1.25,
         },
         Row {
             what: format!("peak RSS of the {n}-target run"),
