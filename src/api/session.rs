@@ -72,6 +72,41 @@ pub(crate) struct Session {
     cache: Option<Cache>,
     /// Shared with every session of the run that uses the same credentials.
     guard: Arc<Guard>,
+    /// The credentials' fingerprint (secrets included), the cache's key for "proven".
+    fingerprint: Vec<String>,
+}
+
+/// What identifies a set of credentials, secrets included (only ever hashed into a cache
+/// file's name, never written or printed).
+fn fingerprint(access: &Access) -> Vec<String> {
+    match access {
+        Access::AkSk {
+            access_key,
+            secret_key,
+            security_token,
+        } => vec![
+            "aksk".into(),
+            access_key.clone(),
+            secret_key.expose().to_string(),
+            security_token
+                .as_ref()
+                .map(|t| t.expose().to_string())
+                .unwrap_or_default(),
+        ],
+        Access::Token(t) => vec!["token".into(), t.expose().to_string()],
+        Access::Password {
+            iam,
+            username,
+            password,
+            domain,
+        } => vec![
+            "password".into(),
+            iam.to_string(),
+            username.clone(),
+            domain.clone().unwrap_or_default(),
+            password.expose().to_string(),
+        ],
+    }
 }
 
 impl Session {
@@ -85,14 +120,25 @@ impl Session {
         if guard.stopped() {
             return Err(Error::Stopped);
         }
-        // A login or a project lookup is a request with the credentials: its answer proves or
-        // condemns them for every session that shares the guard.
+        // Credentials a service accepted less than a day ago need no lone first request.
+        let print = fingerprint(&account.access);
+        let keys: Vec<&str> = print.iter().map(String::as_str).collect();
+        if cache
+            .as_ref()
+            .is_some_and(|c| c.load_proven(&keys, std::time::SystemTime::now()))
+        {
+            guard.mark_proven();
+        }
+        // A login or a project lookup is a request with the credentials: one at a time until
+        // they are proven, and its answer proves or condemns them for every session that
+        // shares the guard.
         let sends = matches!(account.project, ProjectRef::Named { .. })
             || matches!(account.access, Access::Password { .. });
-        match Session::open(account, http, cache, guard.clone()) {
+        let _turn = if sends { Some(guard.turn()?) } else { None };
+        match Session::open(account, http, cache, guard.clone(), print) {
             Ok(session) => {
                 if sends {
-                    guard.mark_proven();
+                    session.proved();
                 }
                 Ok(session)
             }
@@ -109,6 +155,7 @@ impl Session {
         http: Http,
         cache: Option<Cache>,
         guard: Arc<Guard>,
+        fingerprint: Vec<String>,
     ) -> Result<Session, Error> {
         let named = |credential: Credential<'_>, who: &str| match &account.project {
             ProjectRef::Id(id) => Ok(id.clone()),
@@ -177,6 +224,7 @@ impl Session {
             auth,
             cache,
             guard,
+            fingerprint,
         })
     }
 
@@ -202,10 +250,29 @@ impl Session {
         self.guard.stopped()
     }
 
+    /// The credentials worked: every session sharing them may fan out, and the next runs
+    /// need not try them alone first.
+    fn proved(&self) {
+        if !self.guard.proven() {
+            self.guard.mark_proven();
+            if let Some(c) = &self.cache {
+                let keys: Vec<&str> = self.fingerprint.iter().map(String::as_str).collect();
+                c.store_proven(&keys, std::time::SystemTime::now());
+            }
+        }
+    }
+
     pub(crate) fn send(&self, req: Request<'_>) -> Result<Reply, Error> {
         if self.stopped() {
             return Err(Error::Stopped);
         }
+        // Until the credentials are proven, one request at a time across every session that
+        // shares them (five refused signatures lock an AK/SK).
+        let _turn = if self.guard.proven() {
+            None
+        } else {
+            Some(self.guard.turn()?)
+        };
         let mut result = self.send_once(req);
         if let (Err(Error::Auth(e)), Auth::Password(login)) = (&result, &self.auth)
             && e.status == 401
@@ -216,7 +283,7 @@ impl Session {
                 .and_then(|()| self.send_once(req));
         }
         match &result {
-            Ok(_) => self.guard.mark_proven(),
+            Ok(_) => self.proved(),
             // A 401 stops every worker (five bad signatures lock the key); a 403 is about one
             // resource (a per-image refusal), and is the caller's to judge.
             Err(Error::Auth(e)) if e.status == 401 => self.guard.mark_stopped(),
@@ -230,11 +297,16 @@ impl Session {
         if self.stopped() {
             return Err(Error::Stopped);
         }
+        let _turn = if self.guard.proven() {
+            None
+        } else {
+            Some(self.guard.turn()?)
+        };
         let result = self
             .auth
             .with_credential(|c| crate::api::iam::auth_projects(&self.http, iam, c));
         match &result {
-            Ok(_) => self.guard.mark_proven(),
+            Ok(_) => self.proved(),
             Err(Error::Auth(e)) if e.status == 401 => self.guard.mark_stopped(),
             Err(_) => {}
         }

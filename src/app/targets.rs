@@ -172,8 +172,6 @@ fn projects_of(
     let label = seed.label.label();
     let target_out = out.for_target(&label);
     let guard = guards.of(&seed.target);
-    // Unproven credentials shared with other targets are tried by one target at a time.
-    let _turn = guard.turn()?;
     target_out.spin("listing the projects…");
     let connection = connect::connect(settings, &seed.target, &target_out, guard, sandbox)?;
     let projects = connection.session.auth_projects(&iam);

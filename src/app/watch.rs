@@ -56,16 +56,6 @@ pub(super) fn work(
     sandbox: Option<&Sandbox>,
     journal: Option<&Arc<Journal>>,
 ) -> Done {
-    // Unproven credentials shared with other targets are tried by one target at a time.
-    let _turn = match guard.turn() {
-        Ok(t) => t,
-        Err(e) => {
-            return Done {
-                report: Report::failed(e),
-                project_id: None,
-            };
-        }
-    };
     let connection = match connect(settings, &planned.target, out, guard, sandbox) {
         Ok(c) => c,
         Err(e) => {

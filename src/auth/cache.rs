@@ -182,6 +182,33 @@ impl Cache {
         )
     }
 
+    /// Whether these credentials (`key`: their fingerprint, secrets included, hashed into the
+    /// file's name; nothing of them is in the file) were accepted by a service less than a day
+    /// ago: then a run need not try them with one request alone first.
+    pub(crate) fn load_proven(&self, key: &[&str], now: SystemTime) -> bool {
+        let Some(text) = self.read(&self.path("proven", key)) else {
+            return false;
+        };
+        serde_json::from_str::<ProjectFile>(&text)
+            .ok()
+            .and_then(|f| f.stored_at)
+            .and_then(|at| {
+                now.duration_since(UNIX_EPOCH + Duration::from_secs(at))
+                    .ok()
+            })
+            .is_some_and(|age| age < PROJECT_TTL)
+    }
+
+    pub(crate) fn store_proven(&self, key: &[&str], now: SystemTime) {
+        let file = ProjectFile {
+            project_id: String::new(),
+            stored_at: now.duration_since(UNIX_EPOCH).ok().map(|d| d.as_secs()),
+        };
+        if let Ok(bytes) = serde_json::to_vec(&file) {
+            let _ = self.write(&self.path("proven", key), &bytes, false);
+        }
+    }
+
     /// Keeps the images of the last listing, for completing ids and names on TAB (which must
     /// not send a request).
     pub(crate) fn store_listing(&self, mut images: Vec<RecentImage>, now: SystemTime) {

@@ -388,3 +388,29 @@ fn ctrl_c_over_several_targets_prints_every_job_and_wait_unfinished_finishes_the
     left.code(0);
     assert!(left.stdout.is_empty(), "{}", left.stdout);
 }
+
+#[test]
+fn a_wrong_secret_is_refused_once_per_run_whatever_the_run_fans_out_to() {
+    let f = Fixture::new();
+    let url = f.url();
+    f.write_config(
+        &format!(
+            "{}\n[profiles.typo]\nregion = \"eu-de\"\nims_endpoint = \"{url}\"\niam_endpoint = \"{url}\"\nproject_id = \"{ME}\"\naccess_key = \"{}\"\nsecret_key = \"a-typo-in-the-secret\"\n",
+            profiles(&f),
+            seed::ACCESS_KEY
+        ),
+        0o600,
+    );
+    let refused = |f: &Fixture| f.requests().iter().filter(|q| q.status == 401).count();
+    // Three listings (pending, accepted, rejected): the first request goes alone.
+    run(f.bare().args(["--profile", "typo", "status"])).code(3);
+    assert_eq!(refused(&f), 1);
+    // Two regions: two sessions share one guard.
+    run(f
+        .bare()
+        .args(["--profile", "typo", "--region", "eu-de,eu-nl", "status"]))
+    .code(3);
+    assert_eq!(refused(&f), 2);
+    // Two refusals: far from the five that lock the key, which still works with its secret.
+    run(f.bare().args(["--profile", "good", "status"])).code(0);
+}
