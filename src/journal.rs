@@ -6,7 +6,8 @@
 //! one JSON object per line, appended under a lock file so that concurrent runs interleave
 //! whole lines; a later line for the same job (its last status) replaces the earlier one when
 //! read. The directory is 0700 and the file 0600; neither is used when it is a link or someone
-//! else's. No secret is ever written. Past 10,000 jobs (or 4 MiB) the oldest are dropped.
+//! else's. No secret is ever written. When a run that writes finds it past 2.5 MiB, only the
+//! newest jobs are kept (at most 10,000, and 2 MiB).
 
 use crate::auth::trust;
 use crate::bounded;
@@ -20,8 +21,9 @@ use std::sync::Mutex;
 
 /// The most jobs kept.
 pub(crate) const MAX_ENTRIES: usize = 10_000;
-/// Past this size the file is compacted when a run starts writing to it.
-const COMPACT_AT: u64 = 4 << 20;
+/// Past this size the file is compacted when a run starts writing to it: below the size of
+/// 10,000 of the smallest entries (about 290 bytes each), so that the cap holds.
+const COMPACT_AT: u64 = 5 << 19;
 /// The most read of the file.
 const MAX_READ: u64 = 64 << 20;
 
@@ -82,7 +84,8 @@ impl Journal {
     }
 
     /// Keeps the file within its bounds: past [`COMPACT_AT`] bytes it is rewritten with the
-    /// newest [`MAX_ENTRIES`] jobs, one line each (a cheap size check otherwise).
+    /// newest jobs (at most [`MAX_ENTRIES`], and 4/5 of [`COMPACT_AT`]), one line each; a cheap
+    /// size check otherwise.
     pub(crate) fn compact_if_large(&self) -> Result<(), String> {
         let size = std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0);
         if size <= COMPACT_AT {
@@ -98,7 +101,7 @@ impl Journal {
         while let Some(e) = entries.pop() {
             let line = serde_json::to_string(&e).map_err(|e| e.to_string())?;
             bytes += line.len() as u64 + 1;
-            if kept.len() >= MAX_ENTRIES || bytes > COMPACT_AT / 2 {
+            if kept.len() >= MAX_ENTRIES || bytes > COMPACT_AT * 4 / 5 {
                 break;
             }
             kept.push(line);

@@ -112,8 +112,12 @@ impl JournalHook {
             _ => Vec::new(),
         };
         let at = now();
-        // `init` is what the journal already says of a job just submitted.
-        for (job, status) in seen.into_iter().filter(|(_, s)| s != "init") {
+        // `init` is what the journal already says of a job just submitted; `not_found` may only
+        // mean the wrong account was asked, and must not hide a job that still runs.
+        for (job, status) in seen
+            .into_iter()
+            .filter(|(_, s)| s != "init" && s != "not_found")
+        {
             if let Err(why) = self.journal.update(&job, &status, &at) {
                 self.warn(&why);
                 return;

@@ -31,18 +31,30 @@ pub(crate) fn list(task: &JobsTask, out: &Output) -> Report {
         })
         .collect();
     if jobs.is_empty() {
+        let which = if task.unfinished {
+            "unfinished jobs"
+        } else {
+            "jobs"
+        };
+        let when = task
+            .since
+            .map(|d| format!(" submitted in the last {}", span(d)))
+            .unwrap_or_default();
         out.note(&format!(
-            "no jobs in the journal ({}){}",
-            path.display(),
-            match (task.since, task.unfinished) {
-                (Some(d), _) => format!(
-                    " submitted in the last {}",
-                    humantime::format_duration(Duration::from_secs(d.as_secs()))
-                ),
-                (None, true) => " that are unfinished".into(),
-                (None, false) => String::new(),
-            }
+            "no {which}{when} in the journal ({})",
+            path.display()
         ));
     }
     Report::ok(Document::Journal(JournalDoc { jobs }), Exit::Ok)
+}
+
+/// `1d`, `2h`, `90m`, `45s`: a span as it would be typed.
+fn span(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        _ if s >= 86_400 && s.is_multiple_of(86_400) => format!("{}d", s / 86_400),
+        _ if s >= 3_600 && s.is_multiple_of(3_600) => format!("{}h", s / 3_600),
+        _ if s >= 60 && s.is_multiple_of(60) => format!("{}m", s / 60),
+        _ => format!("{s}s"),
+    }
 }

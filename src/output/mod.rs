@@ -117,6 +117,8 @@ impl Output {
         self.clear_spinner();
         if let Some(m) = lock(&self.multi).as_ref() {
             let _ = m.clear();
+            // Targets still running after Ctrl-C may not draw their lines again.
+            m.set_draw_target(ProgressDrawTarget::hidden());
         }
         restore_terminal();
     }

@@ -38,8 +38,8 @@ pub(super) fn grid(d: &SyncDoc) -> Grid {
         return Grid {
             columns: vec![
                 fixed("IMAGE", 0),
-                text("NAME", 16, 2),
-                fixed("OWNER", 3),
+                text("NAME", 16, 3),
+                fixed("OWNER", 1),
                 status_col("STATUS"),
                 fixed("RULE", 1),
                 fixed("ACTION", 0),

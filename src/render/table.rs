@@ -104,9 +104,9 @@ pub(super) fn layout(doc: &Document) -> Grid {
         Document::Journal(d) => Grid::new(
             vec![
                 fixed("JOB", 0),
-                fixed("ACTION", 2),
+                fixed("ACTION", 1),
                 status_col("STATUS"),
-                fixed("SUBMITTED", 1),
+                fixed("SUBMITTED", 2),
                 text("TARGET", 12, 0),
                 fixed("IMAGES", 3),
             ],
@@ -322,7 +322,7 @@ fn images(d: &ImagesDoc) -> Grid {
     let mut columns = vec![
         fixed("IMAGE", 0),
         text("NAME", 16, 0),
-        fixed("OWNER", if d.long { 0 } else { 2 }),
+        fixed("OWNER", if d.long { 0 } else { 1 }),
         status_col("STATUS"),
     ];
     if d.long {
@@ -335,7 +335,7 @@ fn images(d: &ImagesDoc) -> Grid {
             fixed("CREATED", 0),
         ]);
     }
-    columns.push(fixed("IMAGE UPDATED", 1));
+    columns.push(fixed("IMAGE UPDATED", 2));
     let rows: Vec<Vec<String>> = d
         .images
         .iter()

@@ -155,11 +155,13 @@ pub(crate) fn describe(text: &str, e: &toml::de::Error) -> String {
         key = k.trim().trim_matches('"').to_string();
         let value = value.trim();
         if !PLAIN_KEYS.contains(&key.as_str()) {
+            // Through a marker, so that the placeholder's own words are not replaced in turn.
             for shown in [value, value.trim_matches(|c| c == '"' || c == '\'')] {
                 if shown.len() >= 2 {
-                    message = message.replace(shown, "(value not shown)");
+                    message = message.replace(shown, "\u{1}");
                 }
             }
+            message = message.replace('\u{1}', "(value not shown)");
         }
     }
     let key = if key.is_empty() || key.starts_with('[') {

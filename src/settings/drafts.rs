@@ -12,7 +12,9 @@ use std::io::Read;
 use std::time::Duration;
 
 pub(super) fn draft_wait(w: &cli::WaitArgs, stdin: &mut dyn Read) -> Result<Draft, Error> {
-    let (words, _) = ids::gather(&w.jobs, stdin)?;
+    // `accept --no-wait` over several targets prints `TARGET<tab>JOB` lines: `... | ims-share
+    // wait -` takes their jobs.
+    let (words, _) = ids::gather_jobs(&w.jobs, stdin)?;
     let jobs = ids::parse_all(
         &words,
         JobId::parse,
@@ -52,7 +54,7 @@ pub(super) fn draft_change(
         return Err(Error::usage_hint(
             format!("nothing to {}: no image ids given", action.verb()),
             format!(
-                "give image ids, - to read them from standard input, or --all-pending; on a terminal (without -q) a list of the pending images to pick from is offered (see `ims-share {} --help`)",
+                "give image ids, - to read them from standard input, or --all-pending; on a terminal (without -q or IMS_SHARE_NO_PROMPT) a list of the pending images to pick from is offered (see `ims-share {} --help`)",
                 action.verb()
             ),
         ));

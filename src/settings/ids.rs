@@ -15,6 +15,33 @@ use std::io::Read;
 
 /// The raw words: arguments, with `-` replaced by what standard input holds.
 pub(crate) fn gather(args: &[String], stdin: &mut dyn Read) -> Result<(Vec<String>, bool), Error> {
+    gather_with(args, stdin, words_of)
+}
+
+/// Job ids as [`gather`] reads them, standard input also in the shape `accept --no-wait` over
+/// several targets prints: `TARGET<tab>JOB` (the target, which has a `/`, is left out).
+pub(crate) fn gather_jobs(
+    args: &[String],
+    stdin: &mut dyn Read,
+) -> Result<(Vec<String>, bool), Error> {
+    gather_with(args, stdin, |text| {
+        let lines: String = text
+            .lines()
+            .map(|line| match line.split_once('\t') {
+                Some((target, rest)) if target.contains('/') => rest,
+                _ => line,
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        words_of(&lines)
+    })
+}
+
+fn gather_with(
+    args: &[String],
+    stdin: &mut dyn Read,
+    words_of: impl Fn(&str) -> Vec<String>,
+) -> Result<(Vec<String>, bool), Error> {
     let mut words = Vec::new();
     let mut read_stdin = false;
     for arg in args {

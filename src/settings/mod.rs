@@ -208,6 +208,17 @@ pub(crate) fn from_cli(
         )?,
         _ => targets::plan(g, env, &config, &draft, &owners, &mut warnings)?,
     };
+    let several = runs.len() > 1 || g.all_projects;
+    if several
+        && runs.iter().any(
+            |p| matches!(&p.task, Task::Change(c) if matches!(c.selection, Selection::Pick(_))),
+        )
+    {
+        return Err(Error::usage_hint(
+            "no image ids: the list to pick from is for one target, and this run has several",
+            "give image ids or names, or --all-pending (with --owner / --name)",
+        ));
+    }
     Ok(Settings {
         output,
         net,

@@ -31,6 +31,11 @@ impl Owners {
     }
 
     fn checked(names: BTreeMap<String, String>, path: &std::path::Path) -> Result<Owners, Error> {
+        // Services write project ids in lower case; `--owner` is compared the same way.
+        let names: BTreeMap<String, String> = names
+            .into_iter()
+            .map(|(id, name)| (id.to_ascii_lowercase(), name))
+            .collect();
         let file = path.display();
         let mut seen = BTreeMap::new();
         for (id, name) in &names {
@@ -45,7 +50,12 @@ impl Owners {
                     id.escape_debug()
                 )));
             }
-            if name.trim().is_empty() || looks_like_an_id(name) {
+            if name.trim().is_empty() {
+                return Err(Error::usage(format!(
+                    "[owners] in {file}: the name of {id} is empty"
+                )));
+            }
+            if looks_like_an_id(name) {
                 return Err(Error::usage(format!(
                     "[owners] in {file}: the name of {id} ('{}') must be a word, not an id",
                     name.escape_debug()

@@ -121,7 +121,7 @@ pub(crate) struct Policy {
 impl Rule {
     fn is_catch_all(&self) -> bool {
         self.owners.is_empty()
-            && self.name.is_none()
+            && self.name.as_ref().is_none_or(|p| p.as_str() == "*")
             && self.full_ecs.is_none()
             && self.older_than.is_none()
             && self.newer_than.is_none()
@@ -225,7 +225,14 @@ impl Policy {
             };
             let owners_ids = owners_of
                 .iter()
-                .map(|o| owners.resolve(o, "owner").map_err(|e| bad(e.to_string())))
+                .map(|o| {
+                    owners.resolve(o, "owner").map_err(|e| {
+                        Error::usage_hint(
+                            format!("policy rule {} in {where_}: {e}", i + 1),
+                            e.hint().unwrap_or_default(),
+                        )
+                    })
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             let name = r
                 .name
@@ -253,10 +260,12 @@ impl Policy {
             if let Some(v) = &rule.vault_id
                 && (rule.action != PolicyAction::Accept || !crate::domain::valid_project_id(v))
             {
-                return Err(bad(format!(
-                    "vault_id = '{}' (a vault id, on an accept rule)",
-                    v.escape_debug()
-                )));
+                return Err(bad(if rule.action == PolicyAction::Accept {
+                    format!("vault_id = '{}' is not a vault id", v.escape_debug())
+                } else {
+                    "vault_id belongs on a rule that accepts (it names where full-ECS images go)"
+                        .to_string()
+                }));
             }
             if let Some(earlier) = catch_all {
                 return Err(bad(format!(

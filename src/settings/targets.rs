@@ -32,7 +32,12 @@ pub(super) fn plan(
     owners: &Owners,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<Planned>, Error> {
-    let profiles = profile_names(g, env, config)?;
+    // The sandbox has one account: profiles name nothing there.
+    let profiles = if g.sandbox {
+        vec![None]
+    } else {
+        profile_names(g, env, config)?
+    };
     let regions = list(g.region.as_deref(), "--region")?;
     let per_region = regions.len() > 1 || g.all_projects;
     if per_region && g.project_id.is_some() {
@@ -331,21 +336,45 @@ pub(super) fn wait_runs(
         return plan(g, env, config, draft, owners, warnings);
     }
     let mut runs = Vec::new();
+    let mut first_error = None;
     for (recorded, jobs) in groups {
         let one = match &recorded {
             Some(t) => flags_for(g, t),
             None => g.clone(),
         };
-        let mut planned = plan(&one, env, config, &draft.with_jobs(jobs), owners, warnings)?;
+        let ids: Vec<String> = jobs.iter().map(ToString::to_string).collect();
+        let mut planned = match plan(&one, env, config, &draft.with_jobs(jobs), owners, warnings) {
+            Ok(p) => p,
+            // A job whose account is gone (a profile renamed or removed since) costs itself,
+            // not the other jobs.
+            Err(e) if recorded.is_some() => {
+                let t = recorded.as_ref().expect("recorded");
+                warnings.push(format!(
+                    "not waiting for {} (the journal has {} on {}): {e}; give the account's flags, e.g. ims-share --profile NAME wait {}",
+                    ids.join(", "),
+                    if ids.len() == 1 { "it" } else { "them" },
+                    describe(t),
+                    ids.join(" ")
+                ));
+                first_error.get_or_insert(e);
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         if let (Some(t), [p]) = (&recorded, planned.as_mut_slice()) {
             p.label.project_id = t.project_id.clone().or(p.label.project_id.take());
             p.label.project_name = t.project_name.clone().or(p.label.project_name.take());
-            // The journal finds the account again: the resume line stays as it was typed.
-            p.task.set_resume(super::resume_flags(g));
+            if !account_flags_given(g) {
+                // The journal finds the account again: the resume line stays as it was typed.
+                p.task.set_resume(super::resume_flags(g));
+            }
         }
         runs.extend(planned);
     }
-    Ok(runs)
+    match (runs.is_empty(), first_error) {
+        (true, Some(e)) => Err(e),
+        _ => Ok(runs),
+    }
 }
 
 /// The journal's file, unless `--no-journal` or the config's `journal = false` turn it off.

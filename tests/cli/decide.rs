@@ -309,3 +309,15 @@ fn a_broken_owners_table_is_exit_2_naming_the_file() {
     }
     assert!(f.requests().is_empty());
 }
+
+#[test]
+fn an_owners_key_in_upper_case_names_the_project_all_the_same() {
+    let f = Fixture::new();
+    f.write_config(
+        "[owners]\n\"2B7E4D9A1C3F5E8B0A6D2C4E6F8A0B1C\" = \"security\"\n",
+        0o600,
+    );
+    let r = run(f.cmd().args(["status", "--owner", "security"]));
+    r.code(0);
+    assert_eq!(r.stdout.lines().count(), 2, "{}", r.stdout);
+}

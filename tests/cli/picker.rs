@@ -225,3 +225,21 @@ fn no_prompt_when_piped() {
     );
     assert!(f.requests().is_empty());
 }
+
+#[test]
+fn several_targets_get_no_picker_but_a_usage_error() {
+    let (f, _) = five_pending();
+    let url = f.url();
+    let (code, screen) = Session::start(on_a_terminal(
+        &f,
+        &["--iam-endpoint", &url, "--region", "eu-de,eu-nl", "accept"],
+    ))
+    .exit();
+    assert_eq!(code, 2, "{screen}");
+    assert!(
+        screen.contains("the list to pick from is for one target"),
+        "{screen}"
+    );
+    assert!(!screen.contains("which images?"), "{screen}");
+    assert!(f.writes().is_empty());
+}

@@ -72,6 +72,12 @@ fn an_invalid_policy_is_exit_2_naming_the_file_and_line_before_any_request() {
         ),
         (rule("name = \"[\"\naction = \"accept\""), "name = '['"),
         (
+            rule(
+                "name = \"*\"\naction = \"accept\"\n\n[[policy.rule]]\nname = \"x*\"\naction = \"reject\"",
+            ),
+            "it can never match: rule 1 before it matches every image",
+        ),
+        (
             rule("older_than = \"3\"\naction = \"accept\""),
             "older_than",
         ),

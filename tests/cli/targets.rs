@@ -414,3 +414,55 @@ fn a_wrong_secret_is_refused_once_per_run_whatever_the_run_fans_out_to() {
     // Two refusals: far from the five that lock the key, which still works with its secret.
     run(f.bare().args(["--profile", "good", "status"])).code(0);
 }
+
+#[test]
+fn no_wait_over_several_targets_pipes_into_wait() {
+    let f = Fixture::new();
+    f.write_config(&profiles(&f), 0o600);
+    let submit = run(f.bare().args([
+        "--profile",
+        "good",
+        "--region",
+        "eu-de,eu-nl",
+        "reject",
+        "--no-wait",
+        img::UBUNTU,
+    ]));
+    submit.code(0);
+    assert_eq!(submit.stdout.lines().count(), 2, "{}", submit.stdout);
+    assert!(submit.stdout.lines().all(|l| l.contains("good/eu-")));
+    // Each job on the account the journal recorded for it.
+    let w = run(f
+        .bare()
+        .args(["wait", "-"])
+        .write_stdin(submit.stdout.clone()));
+    w.code(0);
+    assert_eq!(w.stdout.matches("\trejected\t").count(), 2, "{}", w.stdout);
+}
+
+#[test]
+fn a_job_whose_account_is_gone_costs_itself_not_the_others() {
+    let f = Fixture::new();
+    let config = profiles(&f);
+    f.write_config(&config.replace("[profiles.down]", "[profiles.good2]\nregion = \"eu-nl\"\nims_endpoint = \"{URL}\"\niam_endpoint = \"{URL}\"\naccess_key = \"{AK}\"\nsecret_key = \"{SK}\"\n\n[profiles.down]").replace("{URL}", &f.url()).replace("{AK}", seed::ACCESS_KEY).replace("{SK}", seed::SECRET_KEY), 0o600);
+    let kept = run(f
+        .bare()
+        .args(["--profile", "good", "reject", "--no-wait", img::UBUNTU]));
+    kept.code(0);
+    let gone = run(f
+        .bare()
+        .args(["--profile", "good2", "reject", "--no-wait", img::UBUNTU]));
+    gone.code(0);
+    // good2 is renamed away.
+    f.write_config(&config, 0o600);
+    let w = run(f.bare().args(["wait", "--unfinished"]));
+    w.code(0);
+    assert!(w.stdout.contains(kept.stdout.trim()), "{}", w.stdout);
+    assert!(
+        w.stderr
+            .contains(&format!("not waiting for {}", gone.stdout.trim())),
+        "{}",
+        w.stderr
+    );
+    assert!(w.stderr.contains("no profile 'good2'"), "{}", w.stderr);
+}

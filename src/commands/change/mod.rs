@@ -107,15 +107,30 @@ pub(crate) fn run(
         .filter(|c| task.action == Action::Accept && c.whole_image && task.vault_id.is_none())
         .map(|c| c.id.clone())
         .collect();
+    // A sync takes the vault from the policy's rule, not from a flag.
+    let by_policy = matches!(task.selection, Selection::Known(_));
     for c in candidates.iter().filter(|c| blocked.contains(&c.id)) {
-        ledger.finish(&c.id, Outcome::Failed, Some(vault_required()));
+        let info = if by_policy {
+            ErrorInfo::new(
+                code::VAULT_REQUIRED,
+                "full-ECS image: the rule that accepts it needs a vault_id",
+            )
+        } else {
+            vault_required()
+        };
+        ledger.finish(&c.id, Outcome::Failed, Some(info));
     }
     if !blocked.is_empty() {
         out.hint(&format!(
-            "{} full-ECS image{} need{} --vault-id VAULT_ID (a CBR server-backup vault); the other images go ahead",
+            "{} full-ECS image{} need{} {} (a CBR server-backup vault); the other images go ahead",
             blocked.len(),
             s(blocked.len()),
-            if blocked.len() == 1 { "s" } else { "" }
+            if blocked.len() == 1 { "s" } else { "" },
+            if by_policy {
+                "vault_id = \"VAULT_ID\" on the policy rule that accepts them"
+            } else {
+                "--vault-id VAULT_ID"
+            }
         ));
     }
     let sendable: Vec<Candidate> = candidates

@@ -85,10 +85,11 @@ pub(super) fn select(
                 .collect();
             if !picked.is_empty() {
                 out.note(&format!(
-                    "{} pending image{} shared with you{}:",
+                    "{} pending image{} shared with you{}{}",
                     picked.len(),
                     s(picked.len()),
-                    if filter.is_empty() { "" } else { " (filtered)" }
+                    if filter.is_empty() { "" } else { " (filtered)" },
+                    if out.is_target() { "" } else { ":" }
                 ));
                 // With many targets the lists would bury the rest: the count is enough there.
                 for c in picked.iter().filter(|_| !out.is_target()) {
