@@ -287,3 +287,15 @@ fn include_decided_reapplies_the_policy_to_accepted_images() {
     assert!(nginx.contains("\trejected\t"), "{nginx}");
     assert!(nginx.ends_with("\treject\t1"), "{nginx}");
 }
+
+#[test]
+fn the_example_config_file_is_valid_policy_and_all() {
+    let f = Fixture::new();
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
+    let r = run(f
+        .cmd()
+        .args(["--config", example.to_str().unwrap(), "sync", "--dry-run"]));
+    r.code(0);
+    assert!(r.stdout.lines().count() >= 6, "{}", r.stdout);
+    assert!(f.writes().is_empty());
+}
