@@ -55,12 +55,16 @@ pub(crate) fn list(session: &Session, statuses: &[MemberStatus]) -> Result<Vec<L
             })
         },
     );
-    for r in results {
-        match r {
-            Some(Ok(())) => {}
-            Some(Err(e)) => return Err(e),
-            None => return Err(Error::Interrupted),
-        }
+    let failures: Vec<Error> = results
+        .into_iter()
+        .filter_map(|r| match r {
+            Some(Ok(())) => None,
+            Some(Err(e)) => Some(e),
+            None => Some(Error::Interrupted),
+        })
+        .collect();
+    if let Some(e) = crate::commands::telling(failures) {
+        return Err(e);
     }
     let mut seen = HashSet::new();
     let listed: Vec<Listed> = found

@@ -83,6 +83,21 @@ pub(crate) fn nothing_to_do(task: &Task, out: &Output) -> Option<Report> {
     }
 }
 
+/// Of the errors of requests sent side by side, the one that says why: not a "stopped after
+/// an authentication failure" when the failure itself is there.
+pub(crate) fn telling(errors: Vec<Error>) -> Option<Error> {
+    let mut errors = errors.into_iter();
+    let first = errors.next()?;
+    if !matches!(first, Error::Stopped) {
+        return Some(first);
+    }
+    Some(
+        errors
+            .find(|e| !matches!(e, Error::Stopped))
+            .unwrap_or(first),
+    )
+}
+
 /// What a command has recorded so far, so that Ctrl-C (or a bug in a worker) can still report
 /// every job id it submitted.
 pub(crate) trait Ledger: Send + Sync {

@@ -142,11 +142,17 @@ pub(crate) fn list(
     );
     out.clear_spinner();
     let mut doc = Document::Images(ledger.take_images(task.long));
-    let failure = results.into_iter().find_map(|r| match r {
-        Some(Err(e)) => Some(e),
-        None => Some(Error::Stopped),
-        Some(Ok(())) => None,
-    });
+    // The error that says why: a listing stopped because another was refused says less than
+    // the refusal itself.
+    let failures: Vec<Error> = results
+        .into_iter()
+        .filter_map(|r| match r {
+            Some(Err(e)) => Some(e),
+            None => Some(Error::Stopped),
+            Some(Ok(())) => None,
+        })
+        .collect();
+    let failure = crate::commands::telling(failures);
     match failure {
         None => {
             let mut notes = Vec::new();
