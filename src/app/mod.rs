@@ -3,6 +3,7 @@
 
 mod complete;
 mod connect;
+mod elsewhere;
 mod journal;
 mod targets;
 mod watch;

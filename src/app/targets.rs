@@ -72,6 +72,7 @@ pub(super) fn run_many(settings: &Settings, run: &Run, out: &Arc<Output>) -> Vec
             outcomes.push(None);
         }
     }
+    let shared = super::elsewhere::mark(&mut planned);
     let journal = run.journal.clone().map(|p| Arc::new(Journal::at(p)));
     let done = run_all(
         settings,
@@ -85,7 +86,9 @@ pub(super) fn run_many(settings: &Settings, run: &Run, out: &Arc<Output>) -> Vec
     for (i, outcome) in done {
         outcomes[i] = Some(outcome);
     }
-    outcomes.into_iter().flatten().collect()
+    let mut outcomes: Vec<Outcome> = outcomes.into_iter().flatten().collect();
+    super::elsewhere::settle(&mut outcomes, &shared, out);
+    outcomes
 }
 
 /// One lock-out guard per set of credentials.

@@ -125,6 +125,7 @@ pub(crate) fn run(session: &Session, out: &Output, task: &WaitTask, ledger: &Wai
         deadline,
         task.interval,
         task.once,
+        !task.elsewhere,
     );
     out.clear_spinner();
     let mut doc = ledger.doc();

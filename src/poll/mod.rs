@@ -63,7 +63,8 @@ fn spinner_message(jobs: &[Tracked], started: Instant) -> String {
     )
 }
 
-/// Polls until every job is finished, the deadline passes, or something stops the wait.
+/// Polls until every job is finished, the deadline passes, or something stops the wait. A job
+/// that fails is said at once on stderr; one that does not exist too, when `say_not_found`.
 pub(crate) fn wait_jobs(
     session: &Session,
     out: &Output,
@@ -71,6 +72,7 @@ pub(crate) fn wait_jobs(
     deadline: Option<Instant>,
     interval: Duration,
     once: bool,
+    say_not_found: bool,
 ) -> WaitEnd {
     let started = Instant::now();
     loop {
@@ -121,7 +123,7 @@ pub(crate) fn wait_jobs(
                             row.fail_reason.unwrap_or_else(|| "no reason given".into())
                         ));
                     }
-                    JobStatus::NotFound => {
+                    JobStatus::NotFound if say_not_found => {
                         let row = t.row();
                         out.note(&format!(
                             "job {} not found ({}: {}): check the id, or choose the project and region that submitted it (--profile, --region, --project-id)",

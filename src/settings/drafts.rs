@@ -29,6 +29,7 @@ pub(super) fn draft_wait(w: &cli::WaitArgs, stdin: &mut dyn Read) -> Result<Draf
             interval: w.interval,
             unfinished: w.unfinished,
             once: false,
+            elsewhere: false,
         }),
         mode_flag: None,
     })
@@ -155,6 +156,7 @@ pub(super) fn draft_status(s: &cli::StatusArgs, stdin: &mut dyn Read) -> Result<
             interval: Duration::ZERO,
             once: true,
             unfinished: false,
+            elsewhere: false,
         })
     } else if !s.ids.is_empty() && !s.long {
         Task::StatusMembers {

@@ -100,6 +100,9 @@ pub(crate) struct WaitTask {
     pub(crate) once: bool,
     /// `wait --unfinished`: the jobs came from the journal.
     pub(crate) unfinished: bool,
+    /// Other targets of the run look for the same jobs: a job this target does not hold is
+    /// not said here (the run says it once, when no target holds it).
+    pub(crate) elsewhere: bool,
 }
 
 #[derive(Debug, Clone)]

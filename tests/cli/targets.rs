@@ -472,3 +472,75 @@ fn a_job_whose_account_is_gone_costs_itself_not_the_others() {
     );
     assert!(w.stderr.contains("no profile 'good2'"), "{}", w.stderr);
 }
+
+#[test]
+fn a_job_waited_for_on_several_targets_is_found_where_it_lives() {
+    let f = Fixture::new();
+    f.write_config(&profiles(&f), 0o600);
+    let submit = run(f
+        .bare()
+        .args(["--profile", "good", "reject", "--no-wait", img::UBUNTU]));
+    submit.code(0);
+    let job = submit.stdout.trim().to_string();
+    let unknown = "ff8080814dbd65d7014dbe0d84db0013";
+    // The job lives in eu-de; eu-nl does not hold it, and that is not an error.
+    let w = run(f
+        .bare()
+        .args(["--profile", "good", "--region", "eu-de,eu-nl", "wait", &job]));
+    w.code(0);
+    assert_eq!(
+        w.stdout,
+        format!("good/eu-de/eu-de\t{}\trejected\t{job}\t\t\n", img::UBUNTU)
+    );
+    assert!(!w.stderr.contains("not found"), "{}", w.stderr);
+    assert!(
+        w.stderr.contains("2 targets: 2 done, 0 with errors"),
+        "{}",
+        w.stderr
+    );
+    // A job no target holds is not_found on each, and said once.
+    let s = run(f.bare().args([
+        "--profile",
+        "good",
+        "--region",
+        "eu-de,eu-nl",
+        "status",
+        "--job",
+        &job,
+        unknown,
+        "-o",
+        "json",
+    ]));
+    s.code(1);
+    let doc: Value = serde_json::from_str(&s.stdout).unwrap();
+    let rows: Vec<(String, String, String)> = doc["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| {
+            t["jobs"].as_array().unwrap().iter().map(move |j| {
+                (
+                    target_of(t),
+                    j["job_id"].as_str().unwrap().to_string(),
+                    j["status"].as_str().unwrap().to_string(),
+                )
+            })
+        })
+        .collect();
+    let row = |t: &str, j: &str, s: &str| (t.to_string(), j.to_string(), s.to_string());
+    assert_eq!(
+        rows,
+        [
+            row("good/eu-de/eu-de", &job, "success"),
+            row("good/eu-de/eu-de", unknown, "not_found"),
+            row("good/eu-nl/eu-nl", unknown, "not_found"),
+        ]
+    );
+    assert_eq!(s.stderr.matches("not found").count(), 1, "{}", s.stderr);
+    assert!(
+        s.stderr.contains(&format!("job {unknown} not found")),
+        "{}",
+        s.stderr
+    );
+    assert!(s.stderr.contains("on 2 targets"), "{}", s.stderr);
+}

@@ -37,6 +37,7 @@ pub(super) fn wait_and_settle(
             Some(deadline),
             task.interval,
             false,
+            true,
         )
     };
     out.clear_spinner();
