@@ -93,7 +93,7 @@ impl Journal {
         }
         let _one = lock(&self.writing);
         let _locked = self.lock_file()?;
-        let mut entries = read(&self.path)?;
+        let mut entries = read(&self.path)?.entries;
         let mut text = String::new();
         // Newest first until the bounds, then written back oldest first.
         let mut kept = Vec::new();
@@ -134,17 +134,39 @@ struct LockFile {
     _file: std::fs::File,
 }
 
-/// Every job of the journal at `path`, oldest first, each with its latest line. A missing file
-/// is an empty journal; a line that does not read is skipped (a damaged line costs one job,
-/// not the journal).
-pub(crate) fn read(path: &Path) -> Result<Vec<Entry>, String> {
+/// What the journal holds.
+#[derive(Debug, Default)]
+pub(crate) struct Contents {
+    /// Every job, oldest first, each with its latest line.
+    pub(crate) entries: Vec<Entry>,
+    /// Lines that do not read (skipped).
+    pub(crate) damaged: usize,
+}
+
+impl Contents {
+    /// The warning the damaged lines deserve, if any.
+    pub(crate) fn damage(&self, path: &Path) -> Option<String> {
+        (self.damaged > 0).then(|| {
+            format!(
+                "the journal {} has {} unreadable line{} (a crash mid-write, or an edit); skipped",
+                path.display(),
+                self.damaged,
+                crate::text::s(self.damaged)
+            )
+        })
+    }
+}
+
+/// The journal at `path`. A missing file is an empty journal; a line that does not read is
+/// skipped and counted (a damaged line costs one job, not the journal).
+pub(crate) fn read(path: &Path) -> Result<Contents, String> {
     if let Some(dir) = path.parent()
         && let trust::Dir::Refused(why) = trust::directory(dir)
     {
         return Err(format!("not reading {}: {why}", dir.display()));
     }
     if std::fs::symlink_metadata(path).is_err() {
-        return Ok(Vec::new());
+        return Ok(Contents::default());
     }
     trust::file(path).map_err(|why| format!("not reading {}: {why}", path.display()))?;
     let bytes = bounded::read_file(path, MAX_READ)
@@ -152,13 +174,17 @@ pub(crate) fn read(path: &Path) -> Result<Vec<Entry>, String> {
     let text = String::from_utf8_lossy(&bytes);
     let mut order: Vec<String> = Vec::new();
     let mut latest: HashMap<String, Entry> = HashMap::new();
+    let mut damaged = 0;
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let Ok(entry) = serde_json::from_str::<Entry>(line) else {
-            if let Ok(u) = serde_json::from_str::<Update>(line)
-                && let Some(e) = latest.get_mut(&u.job_id)
-            {
-                e.last_status = u.last_status;
-                e.last_seen_at = u.last_seen_at;
+            match serde_json::from_str::<Update>(line) {
+                Ok(u) => {
+                    if let Some(e) = latest.get_mut(&u.job_id) {
+                        e.last_status = u.last_status;
+                        e.last_seen_at = u.last_seen_at;
+                    }
+                }
+                Err(_) => damaged += 1,
             }
             continue;
         };
@@ -167,10 +193,13 @@ pub(crate) fn read(path: &Path) -> Result<Vec<Entry>, String> {
         }
         latest.insert(entry.job_id.clone(), entry);
     }
-    Ok(order
-        .into_iter()
-        .filter_map(|id| latest.remove(&id))
-        .collect())
+    Ok(Contents {
+        entries: order
+            .into_iter()
+            .filter_map(|id| latest.remove(&id))
+            .collect(),
+        damaged,
+    })
 }
 
 /// The directory, made if missing (0700); refused when it is a link or someone else's.
@@ -284,7 +313,9 @@ mod tests {
             .unwrap()
             .write_all(b"{not json\n")
             .unwrap();
-        let all = read(&path).unwrap();
+        let read = read(&path).unwrap();
+        assert_eq!(read.damaged, 1);
+        let all = read.entries;
         assert_eq!(all.len(), 2);
         assert_eq!((all[0].job_id.as_str(), all[0].finished()), ("a", true));
         assert_eq!((all[1].job_id.as_str(), all[1].finished()), ("b", false));
@@ -312,7 +343,7 @@ mod tests {
         }
         write_private(&path, text.as_bytes()).unwrap();
         j.compact_if_large().unwrap();
-        let kept = read(&path).unwrap();
+        let kept = read(&path).unwrap().entries;
         assert!(kept.len() <= MAX_ENTRIES && !kept.is_empty());
         assert_eq!(kept.last().unwrap().job_id, format!("job-{:05}", n - 1));
         assert!(std::fs::metadata(&path).unwrap().len() <= COMPACT_AT);

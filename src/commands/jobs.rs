@@ -15,7 +15,12 @@ pub(crate) fn list(task: &JobsTask, out: &Output) -> Report {
         ));
     };
     let entries = match crate::journal::read(path) {
-        Ok(e) => e,
+        Ok(read) => {
+            if let Some(w) = read.damage(path) {
+                out.warning(&w);
+            }
+            read.entries
+        }
         Err(why) => return Report::failed(Error::usage(format!("journal: {why}"))),
     };
     let cutoff = task

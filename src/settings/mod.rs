@@ -16,6 +16,7 @@ mod ids;
 mod layers;
 mod owners;
 pub(crate) mod policy;
+mod resume;
 mod secrets;
 #[cfg(feature = "sandbox")]
 mod serve;
@@ -175,7 +176,7 @@ pub(crate) fn from_cli(
                 output,
                 net,
                 plan: Plan::Jobs(JobsTask {
-                    journal: targets::journal_path(g, env, &config),
+                    journal: resume::journal_path(g, env, &config),
                     since: j.since,
                     unfinished: j.unfinished,
                 }),
@@ -192,10 +193,10 @@ pub(crate) fn from_cli(
         owners = all_owners;
         draft.set_policy(policy);
     }
-    let journal = targets::journal_path(g, env, &config);
+    let journal = resume::journal_path(g, env, &config);
     let mut trace = Vec::new();
     let runs = match &cli.command {
-        Command::Wait(w) if w.unfinished || !targets::account_flags_given(g) => targets::wait_runs(
+        Command::Wait(w) if w.unfinished || !resume::account_flags_given(g) => resume::wait_runs(
             g,
             env,
             &config,

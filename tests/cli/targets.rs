@@ -544,3 +544,27 @@ fn a_job_waited_for_on_several_targets_is_found_where_it_lives() {
     );
     assert!(s.stderr.contains("on 2 targets"), "{}", s.stderr);
 }
+
+#[test]
+fn a_damaged_journal_line_is_skipped_with_a_warning_and_the_rest_still_resumes() {
+    let f = Fixture::new();
+    let submit = run(f.cmd().args(["reject", "--no-wait", img::UBUNTU]));
+    submit.code(0);
+    let job = submit.stdout.trim().to_string();
+    let path = f.path(".local/share/ims-share/jobs.jsonl");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("{\"job_id\": \"torn\n");
+    std::fs::write(&path, text).unwrap();
+    let jobs = run(f.cmd().args(["jobs", "-o", "plain"]));
+    jobs.code(0);
+    assert!(jobs.stdout.starts_with(&job), "{}", jobs.stdout);
+    assert!(
+        jobs.stderr.contains("has 1 unreadable line") && jobs.stderr.contains("skipped"),
+        "{}",
+        jobs.stderr
+    );
+    let w = run(f.cmd().args(["wait", "--unfinished"]));
+    w.code(0);
+    assert!(w.stdout.contains(&job), "{}", w.stdout);
+    assert!(w.stderr.contains("warning: the journal"), "{}", w.stderr);
+}
