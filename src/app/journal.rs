@@ -8,7 +8,7 @@ use crate::commands::change::OnSubmit;
 use crate::domain::{Action, ImageId, JobId};
 use crate::journal::{Entry, Journal, JournalTarget};
 use crate::output::Output;
-use crate::report::Document;
+use crate::report::{Document, Via};
 use crate::settings::{Planned, Target};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -50,6 +50,12 @@ impl JournalHook {
                     .is_none()
                     .then(|| session.endpoint().to_string()),
                 sandbox_state,
+                os_cloud: (label.via == Via::OsCloud)
+                    .then(|| label.profile.clone())
+                    .flatten(),
+                hcloud_profile: (label.via == Via::Hcloud)
+                    .then(|| label.profile.clone())
+                    .flatten(),
             },
             out,
             warned: Arc::new(AtomicBool::new(false)),

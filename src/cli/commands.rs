@@ -78,7 +78,8 @@ Examples:
   ims-share wait ff8080814dbd65d7014dbe0d84db0013
   ims-share wait --timeout 30m $(cat jobs.txt)
   ims-share accept --no-wait --all-pending | ims-share wait -
-  ims-share wait --unfinished"
+  ims-share wait --unfinished
+  ims-share --profile 'prod-*' --region eu-de wait --unfinished"
     )]
     Wait(WaitArgs),
 
@@ -109,11 +110,14 @@ Every job accept, reject and sync submit is recorded, the moment its id exists, 
 ims-share/jobs.jsonl in your state directory ($XDG_STATE_HOME, else the data directory), with \
 its action, images, account (profile, cloud, region, project, endpoint; never a secret) and the \
 last status seen. `ims-share wait JOB` resumes a job on the account that submitted it, and \
-`ims-share wait --unfinished` waits for every job not known to be finished.",
+`ims-share wait --unfinished` waits for every job not known to be finished. The account flags \
+(--profile with names or globs, --region, --project-id, --os-cloud, --hcloud-profile, --sandbox) \
+choose the jobs of those accounts.",
         after_help = "\
 Examples:
   ims-share jobs
   ims-share jobs --since 1d --unfinished
+  ims-share --profile 'prod-*' jobs
   ims-share jobs -o json | jq -r '.jobs[] | select(.last_status == \"failed\") | .job_id'"
     )]
     Jobs(JobsArgs),
@@ -287,7 +291,8 @@ pub struct WaitArgs {
     #[arg(value_name = "JOB_ID", required_unless_present = "unfinished")]
     pub jobs: Vec<String>,
 
-    /// Every job of the journal not known to be finished, each on its own account
+    /// Every job of the journal not known to be finished, each on its own account (the account
+    /// flags choose among the accounts)
     #[arg(long, conflicts_with = "jobs")]
     pub unfinished: bool,
 

@@ -30,6 +30,7 @@ pub(crate) fn list(task: &JobsTask, out: &Output) -> Report {
     let jobs: Vec<_> = entries
         .into_iter()
         .filter(|e| !task.unfinished || !e.finished())
+        .filter(|e| task.filter.matches(&e.target))
         .filter(|e| {
             task.since.is_none()
                 || humantime::parse_rfc3339_weak(&e.submitted_at).is_ok_and(|at| at >= cutoff)
@@ -46,7 +47,8 @@ pub(crate) fn list(task: &JobsTask, out: &Output) -> Report {
             .map(|d| format!(" submitted in the last {}", span(d)))
             .unwrap_or_default();
         out.note(&format!(
-            "no {which}{when} in the journal ({})",
+            "no {which}{when}{} in the journal ({})",
+            task.filter.described(),
             path.display()
         ));
     }

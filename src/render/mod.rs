@@ -66,6 +66,7 @@ fn journal_target(t: &crate::report::JournalTarget) -> String {
         region: t.region.clone(),
         project_id: t.project_id.clone(),
         project_name: t.project_name.clone(),
+        ..Default::default()
     }
     .label()
 }

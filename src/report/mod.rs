@@ -223,6 +223,6 @@ mod multi;
 mod sync;
 
 pub(crate) use multi::{
-    JournalDoc, JournalEntry, JournalTarget, Single, TargetDoc, TargetInfo, TargetsDoc,
+    JournalDoc, JournalEntry, JournalTarget, Single, TargetDoc, TargetInfo, TargetsDoc, Via,
 };
 pub(crate) use sync::{SyncDoc, SyncRow};

@@ -61,11 +61,26 @@ impl Single {
 /// Which account a part of a run was about (PRODUCT.md "Many targets in one run").
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub(crate) struct TargetInfo {
+    /// The name that chose the account: a profile of the config file, or `via` says which.
     pub(crate) profile: Option<String>,
     pub(crate) cloud: Option<String>,
     pub(crate) region: Option<String>,
     pub(crate) project_id: Option<String>,
     pub(crate) project_name: Option<String>,
+    #[serde(skip)]
+    pub(crate) via: Via,
+}
+
+/// Where the name in `profile` comes from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum Via {
+    /// `--profile` (or `IMS_SHARE_PROFILE`): the config file.
+    #[default]
+    Profile,
+    /// `--os-cloud`: clouds.yaml.
+    OsCloud,
+    /// `--hcloud-profile`: KooCLI's config.
+    Hcloud,
 }
 
 impl TargetInfo {
@@ -95,6 +110,12 @@ pub(crate) struct JournalTarget {
     /// `--sandbox`: the state file of the sandbox account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) sandbox_state: Option<String>,
+    /// `--os-cloud`: the clouds.yaml entry (`profile` holds the same name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) os_cloud: Option<String>,
+    /// `--hcloud-profile`: the KooCLI profile (`profile` holds the same name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) hcloud_profile: Option<String>,
 }
 
 /// One job, as the journal knows it (`ims-share jobs`: `{"jobs":[...]}`).

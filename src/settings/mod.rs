@@ -14,6 +14,7 @@ pub(crate) mod env;
 mod hcloud;
 mod ids;
 mod layers;
+mod looks;
 mod owners;
 pub(crate) mod policy;
 mod resume;
@@ -37,10 +38,10 @@ pub(crate) use task::{
     ChangeTask, Filter, KnownImage, Mode, Selection, StatusTask, SyncTask, Task, WaitTask,
 };
 
-use crate::cli::{self, Cli, Command, OutputFormat};
+use crate::cli::{self, Cli, Command};
 use crate::domain::Action;
 use crate::error::Error;
-use crate::output::{Format, OutputConfig, Terminal};
+use crate::output::{OutputConfig, Terminal};
 use env::Env;
 use std::io::Read;
 use std::path::PathBuf;
@@ -66,6 +67,9 @@ pub(crate) enum Plan {
     Run(Run),
     /// `ims-share jobs`: the journal.
     Jobs(JobsTask),
+    /// Nothing to do, and no account needed to say so (`wait --unfinished` with every job of
+    /// the journal finished): the empty document of the task, and why.
+    Idle { task: Task, why: String },
 }
 
 #[derive(Debug, Clone)]
@@ -92,6 +96,8 @@ pub(crate) struct JobsTask {
     pub(crate) journal: Option<PathBuf>,
     pub(crate) since: Option<Duration>,
     pub(crate) unfinished: bool,
+    /// The accounts whose jobs are listed.
+    pub(crate) filter: resume::JournalFilter,
 }
 
 #[derive(Debug, Clone)]
@@ -113,7 +119,7 @@ pub(crate) fn from_cli(
 ) -> Result<Settings, Error> {
     let g = &cli.global;
     secrets::set_interactive(terminal.stdin);
-    let output = output_config(g, env, terminal);
+    let output = looks::output_config(g, env, terminal);
     let net = NetSettings {
         request_timeout: g.request_timeout,
         retries: g.retries,
@@ -158,14 +164,14 @@ pub(crate) fn from_cli(
             &a.change,
             a.vault_id.clone(),
             stdin,
-            may_prompt(g, env, terminal),
+            looks::may_prompt(g, env, terminal),
         )?,
         Command::Reject(r) => drafts::draft_change(
             Action::Reject,
             &r.change,
             None,
             stdin,
-            may_prompt(g, env, terminal),
+            looks::may_prompt(g, env, terminal),
         )?,
         Command::Status(s) => drafts::draft_status(s, stdin)?,
         Command::Wait(w) => drafts::draft_wait(w, stdin)?,
@@ -179,6 +185,7 @@ pub(crate) fn from_cli(
                     journal: resume::journal_path(g, env, &config),
                     since: j.since,
                     unfinished: j.unfinished,
+                    filter: resume::JournalFilter::from_flags(g, "jobs")?,
                 }),
                 warnings,
                 trace: Vec::new(),
@@ -209,6 +216,20 @@ pub(crate) fn from_cli(
         )?,
         _ => targets::plan(g, env, &config, &draft, &owners, &mut warnings)?,
     };
+    if runs.is_empty() {
+        let unfinished = matches!(&cli.command, Command::Wait(w) if w.unfinished);
+        let why = resume::nothing_to_wait_for(g, unfinished)?;
+        return Ok(Settings {
+            output,
+            net,
+            plan: Plan::Idle {
+                task: draft.task,
+                why,
+            },
+            warnings,
+            trace,
+        });
+    }
     let several = runs.len() > 1 || g.all_projects;
     if several
         && runs.iter().any(
@@ -288,45 +309,6 @@ fn proxies(env: &Env) -> Proxies {
         http: get("HTTP_PROXY"),
         all: get("ALL_PROXY"),
         no_proxy: get("NO_PROXY"),
-    }
-}
-
-/// Whether a question may be asked: only of a person at a terminal (standard input, output and
-/// error all terminals, the prompt drawn on standard error), never with `-q` or
-/// `IMS_SHARE_NO_PROMPT` (gh's rule), nor on a dumb terminal that cannot draw a list.
-fn may_prompt(g: &cli::GlobalArgs, env: &Env, terminal: Terminal) -> bool {
-    terminal.stdin
-        && terminal.stdout
-        && terminal.stderr
-        && !g.quiet
-        && env.get("IMS_SHARE_NO_PROMPT").is_none()
-        && env.get("TERM") != Some("dumb")
-}
-
-fn output_config(g: &cli::GlobalArgs, env: &Env, terminal: Terminal) -> OutputConfig {
-    let format = if g.json {
-        Format::Json
-    } else {
-        match g.output {
-            Some(OutputFormat::Table) => Format::Table,
-            Some(OutputFormat::Plain) => Format::Plain,
-            Some(OutputFormat::Json) => Format::Json,
-            None if terminal.stdout => Format::Table,
-            None => Format::Plain,
-        }
-    };
-    // NO_COLOR: any non-empty value turns colour off (no-color.org); so does a dumb terminal.
-    let color = format == Format::Table
-        && terminal.stdout
-        && env.get("NO_COLOR").is_none()
-        && env.get("TERM") != Some("dumb");
-    OutputConfig {
-        format,
-        color,
-        progress: terminal.stderr && !g.no_progress && !g.quiet,
-        quiet: g.quiet,
-        verbose: g.verbose,
-        terminal,
     }
 }
 

@@ -34,11 +34,12 @@ type Group = (Option<JournalTarget>, Vec<JobId>);
 
 /// `wait`: the jobs grouped by the account the journal recorded for them (in the order of the
 /// jobs given); jobs it does not know go to the account the flags and environment choose.
-/// `unfinished`: every journal job not known to be finished, instead of `jobs`.
+/// `unfinished`: every journal job not known to be finished (of the accounts it chooses),
+/// instead of `jobs`.
 pub(super) fn journal_groups(
     path: Option<&PathBuf>,
     jobs: &[JobId],
-    unfinished: bool,
+    unfinished: Option<&JournalFilter>,
     warnings: &mut Vec<String>,
     trace: &mut Vec<String>,
 ) -> Result<Vec<Group>, Error> {
@@ -48,7 +49,7 @@ pub(super) fn journal_groups(
                 warnings.extend(read.damage(p));
                 read.entries
             }
-            Err(why) if unfinished => {
+            Err(why) if unfinished.is_some() => {
                 return Err(Error::usage(format!("--unfinished: {why}")));
             }
             Err(why) => {
@@ -56,17 +57,17 @@ pub(super) fn journal_groups(
                 Vec::new()
             }
         },
-        None if unfinished => {
+        None if unfinished.is_some() => {
             return Err(Error::usage(
                 "--unfinished reads the journal, and there is none (no state directory, or --no-journal / journal = false)",
             ));
         }
         None => Vec::new(),
     };
-    let wanted: Vec<(JobId, Option<JournalTarget>)> = if unfinished {
+    let wanted: Vec<(JobId, Option<JournalTarget>)> = if let Some(filter) = unfinished {
         entries
             .iter()
-            .filter(|e| !e.finished())
+            .filter(|e| !e.finished() && filter.matches(&e.target))
             .filter_map(|e| Some((JobId::parse(&e.job_id)?, Some(e.target.clone()))))
             .collect()
     } else {
@@ -97,6 +98,7 @@ fn describe(t: &JournalTarget) -> String {
         region: t.region.clone(),
         project_id: t.project_id.clone(),
         project_name: t.project_name.clone(),
+        ..Default::default()
     };
     info.label()
 }
@@ -108,6 +110,12 @@ pub(super) fn flags_for(g: &cli::GlobalArgs, t: &JournalTarget) -> cli::GlobalAr
         .profile
         .clone()
         .filter(|p| p != "sandbox" || t.sandbox_state.is_none());
+    // The name came from clouds.yaml or KooCLI's config, not from the config file.
+    if t.os_cloud.is_some() || t.hcloud_profile.is_some() {
+        one.profile = None;
+        one.os_cloud = t.os_cloud.clone();
+        one.hcloud_profile = t.hcloud_profile.clone();
+    }
     one.region = t.region.clone();
     one.project_id = t.project_id.clone();
     one.endpoint = if t.sandbox_state.is_some() {
@@ -123,8 +131,9 @@ pub(super) fn flags_for(g: &cli::GlobalArgs, t: &JournalTarget) -> cli::GlobalAr
     one
 }
 
-/// `wait` without account flags (or `--unfinished`): each job on the account the journal
-/// recorded for it; jobs it does not know on the account flags and environment choose.
+/// `wait` without account flags (or `--unfinished`, whose account flags choose among the
+/// journal's accounts): each job on the account the journal recorded for it; jobs it does not
+/// know on the account flags and environment choose.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn wait_runs(
     g: &cli::GlobalArgs,
@@ -137,10 +146,14 @@ pub(super) fn wait_runs(
     warnings: &mut Vec<String>,
     trace: &mut Vec<String>,
 ) -> Result<Vec<Planned>, Error> {
-    let groups = journal_groups(journal, &draft.jobs(), unfinished, warnings, trace)?;
+    let filter = match unfinished {
+        true => Some(JournalFilter::from_flags(g, "wait --unfinished")?),
+        false => None,
+    };
+    let groups = journal_groups(journal, &draft.jobs(), filter.as_ref(), warnings, trace)?;
     if groups.is_empty() {
-        // Nothing to wait for: one run that says so.
-        return plan(g, env, config, draft, owners, warnings);
+        // Nothing to wait for, and no account to ask: see [`nothing_to_wait_for`].
+        return Ok(Vec::new());
     }
     let mut runs = Vec::new();
     let mut first_error = None;
@@ -182,6 +195,131 @@ pub(super) fn wait_runs(
         (true, Some(e)) => Err(e),
         _ => Ok(runs),
     }
+}
+
+/// Which journal jobs `jobs` lists and `wait --unfinished` waits for: the account flags given
+/// choose among the accounts the journal recorded (none given: every job).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct JournalFilter {
+    profiles: Vec<glob::Pattern>,
+    regions: Vec<String>,
+    project_id: Option<String>,
+    os_cloud: Option<String>,
+    hcloud_profile: Option<String>,
+    sandbox: bool,
+    sandbox_state: Option<String>,
+    /// The flags that chose, as typed (for "no jobs for ..." lines).
+    pub(crate) flags: Vec<String>,
+}
+
+impl JournalFilter {
+    /// From the account flags; those that name no recorded account (`--endpoint`, `--os-cloud`
+    /// ...) are refused, never ignored.
+    pub(super) fn from_flags(g: &cli::GlobalArgs, what: &str) -> Result<JournalFilter, Error> {
+        let refused: Vec<&str> = [
+            (g.endpoint.is_some(), "--endpoint"),
+            (g.iam_endpoint.is_some(), "--iam-endpoint"),
+            (g.all_projects, "--all-projects"),
+        ]
+        .into_iter()
+        .filter_map(|(given, flag)| given.then_some(flag))
+        .collect();
+        if let Some(flag) = refused.first() {
+            return Err(Error::usage_hint(
+                format!("{what} chooses jobs of the journal by account, and {flag} names none"),
+                "choose with --profile (names or globs), --os-cloud, --hcloud-profile, --region, --project-id or --sandbox",
+            ));
+        }
+        let mut filter = JournalFilter::default();
+        for name in super::targets::list(g.profile.as_deref(), "--profile")?
+            .into_iter()
+            .flatten()
+        {
+            let pattern = glob::Pattern::new(&name).map_err(|e| {
+                Error::usage(format!(
+                    "invalid --profile glob '{}': {e}",
+                    name.escape_debug()
+                ))
+            })?;
+            filter.profiles.push(pattern);
+        }
+        filter.regions = super::targets::list(g.region.as_deref(), "--region")?
+            .into_iter()
+            .flatten()
+            .collect();
+        filter.project_id = g.project_id.clone();
+        filter.os_cloud = g.os_cloud.clone();
+        filter.hcloud_profile = g.hcloud_profile.clone();
+        filter.sandbox = g.sandbox || g.sandbox_state.is_some();
+        filter.sandbox_state = g.sandbox_state.as_ref().map(|p| p.display().to_string());
+        let mut flag = |name: &str, value: Option<String>| {
+            filter.flags.push(match value {
+                Some(v) => shell_words::join([name.to_string(), v]),
+                None => name.to_string(),
+            })
+        };
+        if let Some(p) = &g.profile {
+            flag("--profile", Some(p.clone()));
+        }
+        if let Some(r) = &g.region {
+            flag("--region", Some(r.clone()));
+        }
+        if let Some(p) = &g.project_id {
+            flag("--project-id", Some(p.clone()));
+        }
+        if let Some(c) = &g.os_cloud {
+            flag("--os-cloud", Some(c.clone()));
+        }
+        if let Some(h) = &g.hcloud_profile {
+            flag("--hcloud-profile", Some(h.clone()));
+        }
+        if g.sandbox {
+            flag("--sandbox", None);
+        }
+        if let Some(s) = &g.sandbox_state {
+            flag("--sandbox-state", Some(s.display().to_string()));
+        }
+        Ok(filter)
+    }
+
+    /// Whether a job recorded on `t` is chosen.
+    pub(crate) fn matches(&self, t: &JournalTarget) -> bool {
+        let from_config = t.os_cloud.is_none() && t.hcloud_profile.is_none();
+        let profile = self.profiles.is_empty()
+            || (from_config
+                && t.profile
+                    .as_deref()
+                    .is_some_and(|p| self.profiles.iter().any(|g| g.matches(p))));
+        let region =
+            self.regions.is_empty() || t.region.as_ref().is_some_and(|r| self.regions.contains(r));
+        let project = self.project_id.is_none() || t.project_id == self.project_id;
+        let cloud = self.os_cloud.is_none() || t.os_cloud == self.os_cloud;
+        let hcloud = self.hcloud_profile.is_none() || t.hcloud_profile == self.hcloud_profile;
+        let sandbox = !self.sandbox || t.sandbox_state.is_some();
+        let state = self.sandbox_state.is_none() || t.sandbox_state == self.sandbox_state;
+        profile && region && project && cloud && hcloud && sandbox && state
+    }
+
+    /// ` for --profile prod` (or nothing when no flag chose).
+    pub(crate) fn described(&self) -> String {
+        if self.flags.is_empty() {
+            String::new()
+        } else {
+            format!(" for {}", self.flags.join(" "))
+        }
+    }
+}
+
+/// Why a `wait` that [`wait_runs`] found nothing for has nothing to do.
+pub(super) fn nothing_to_wait_for(g: &cli::GlobalArgs, unfinished: bool) -> Result<String, Error> {
+    Ok(if unfinished {
+        format!(
+            "nothing to wait for: no job of the journal{} is unfinished",
+            JournalFilter::from_flags(g, "wait --unfinished")?.described()
+        )
+    } else {
+        "nothing to wait for: no job ids on standard input".to_string()
+    })
 }
 
 /// The journal's file, unless `--no-journal` or the config's `journal = false` turn it off.

@@ -88,12 +88,16 @@ fn plan_one(
 
 fn label_of(target: &Target, g: &cli::GlobalArgs, env: &Env) -> TargetInfo {
     use crate::api::account::ProjectRef;
-    let profile = g
-        .profile
-        .clone()
-        .or_else(|| g.os_cloud.clone())
-        .or_else(|| g.hcloud_profile.clone())
-        .or_else(|| env.get("IMS_SHARE_PROFILE").map(str::to_string));
+    use crate::report::Via;
+    let (profile, via) = match (&g.profile, &g.os_cloud, &g.hcloud_profile) {
+        (Some(p), _, _) => (Some(p.clone()), Via::Profile),
+        (None, Some(c), _) => (Some(c.clone()), Via::OsCloud),
+        (None, None, Some(h)) => (Some(h.clone()), Via::Hcloud),
+        (None, None, None) => (
+            env.get("IMS_SHARE_PROFILE").map(str::to_string),
+            Via::Profile,
+        ),
+    };
     match target {
         Target::Cloud(t) => {
             let (project_id, project_name) = match &t.account.project {
@@ -106,6 +110,7 @@ fn label_of(target: &Target, g: &cli::GlobalArgs, env: &Env) -> TargetInfo {
                 region: t.account.region.clone(),
                 project_id,
                 project_name,
+                via,
             }
         }
         #[cfg(feature = "sandbox")]
@@ -121,12 +126,13 @@ fn label_of(target: &Target, g: &cli::GlobalArgs, env: &Env) -> TargetInfo {
             ),
             project_id: project_id.clone(),
             project_name: region.clone().filter(|_| project_id.is_none()),
+            via: Via::Profile,
         },
     }
 }
 
 /// A comma-separated list of `what`, each item trimmed and given once; `[None]` when absent.
-fn list(value: Option<&str>, what: &str) -> Result<Vec<Option<String>>, Error> {
+pub(super) fn list(value: Option<&str>, what: &str) -> Result<Vec<Option<String>>, Error> {
     let Some(value) = value else {
         return Ok(vec![None]);
     };

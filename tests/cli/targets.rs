@@ -568,3 +568,119 @@ fn a_damaged_journal_line_is_skipped_with_a_warning_and_the_rest_still_resumes()
     assert!(w.stdout.contains(&job), "{}", w.stdout);
     assert!(w.stderr.contains("warning: the journal"), "{}", w.stderr);
 }
+
+#[test]
+fn a_job_submitted_with_a_koocli_profile_is_resumed_by_a_bare_wait() {
+    let f = Fixture::new();
+    let dir = f.path(".hcloud");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.json"),
+        serde_json::json!({
+            "current": "emu",
+            "profiles": [{"name": "emu", "mode": "AKSK", "accessKeyId": seed::ACCESS_KEY,
+                "secretAccessKey": seed::SECRET_KEY, "region": "cn-north-4", "projectId": ME}]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let submit = run(f.bare().env("IMS_SHARE_ENDPOINT", f.url()).args([
+        "--hcloud-profile",
+        "emu",
+        "reject",
+        "--no-wait",
+        img::RHEL,
+    ]));
+    submit.code(0);
+    let job = submit.stdout.trim().to_string();
+    // Neither the endpoint nor the KooCLI profile is given again: the journal has both.
+    let w = run(f.bare().args(["-v", "wait", &job]));
+    w.code(0);
+    assert!(
+        w.stdout
+            .starts_with(&format!("{}\trejected\t{job}", img::RHEL)),
+        "{}\n{}",
+        w.stdout,
+        w.stderr
+    );
+    // The journal's accounts are chosen by the flag that chose them, not by a config profile
+    // of the same name.
+    let listed = |args: &[&str]| {
+        let r = run(f.bare().args(args));
+        r.code(0);
+        r.stdout.lines().count()
+    };
+    assert_eq!(listed(&["--hcloud-profile", "emu", "jobs"]), 1);
+    assert_eq!(listed(&["--profile", "emu", "jobs"]), 0);
+}
+
+#[test]
+fn account_flags_choose_the_journal_jobs_that_jobs_and_wait_unfinished_take() {
+    let f = Fixture::new();
+    f.write_config(&profiles(&f), 0o600);
+    let submit = run(f.bare().args([
+        "--profile",
+        "good",
+        "--region",
+        "eu-de,eu-nl",
+        "reject",
+        "--no-wait",
+        img::UBUNTU,
+    ]));
+    submit.code(0);
+    let nl_job = submit
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("good/eu-nl/"))
+        .and_then(|l| l.split('\t').nth(1))
+        .expect("a job in eu-nl")
+        .to_string();
+    let jobs = run(f.bare().args(["--region", "eu-nl", "jobs", "-o", "plain"]));
+    jobs.code(0);
+    assert_eq!(jobs.stdout.lines().count(), 1, "{}", jobs.stdout);
+    assert!(jobs.stdout.starts_with(&nl_job), "{}", jobs.stdout);
+    // Only eu-nl's job is waited for; eu-de's stays unfinished in the journal.
+    let w = run(f.bare().args(["--region", "eu-nl", "wait", "--unfinished"]));
+    w.code(0);
+    assert_eq!(w.stdout.lines().count(), 1, "{}", w.stdout);
+    assert!(w.stdout.contains(&nl_job), "{}", w.stdout);
+    let left = run(f.bare().args(["jobs", "--unfinished", "-o", "plain"]));
+    assert_eq!(left.stdout.lines().count(), 1, "{}", left.stdout);
+    assert!(left.stdout.contains("good/eu-de/"), "{}", left.stdout);
+    // A flag that names no recorded account is refused, not ignored.
+    let r = run(f
+        .bare()
+        .args(["--endpoint", &f.url(), "wait", "--unfinished"]));
+    r.code(2);
+    assert!(r.stderr.contains("--endpoint names none"), "{}", r.stderr);
+    // Nothing left for eu-nl: nothing to wait for, exit 0, no request.
+    let before = f.requests().len();
+    let idle = run(f
+        .bare()
+        .args(["--region", "eu-nl", "wait", "--unfinished", "-o", "json"]));
+    idle.code(0);
+    assert_eq!(idle.stdout.trim(), "{\n  \"jobs\": []\n}");
+    assert!(
+        idle.stderr
+            .contains("no job of the journal for --region eu-nl is unfinished"),
+        "{}",
+        idle.stderr
+    );
+    assert_eq!(f.requests().len(), before);
+}
+
+#[test]
+fn wait_unfinished_on_a_fresh_machine_is_nothing_to_do() {
+    let f = Fixture::new();
+    // No config, no credentials, no journal.
+    let r = run(f.bare().args(["wait", "--unfinished"]));
+    r.code(0);
+    assert!(r.stderr.contains("nothing to wait for"), "{}", r.stderr);
+    let r = run(f.bare().args(["wait", "-"]).write_stdin(""));
+    r.code(0);
+    assert!(
+        r.stderr.contains("no job ids on standard input"),
+        "{}",
+        r.stderr
+    );
+}
