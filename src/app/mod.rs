@@ -5,6 +5,7 @@ mod complete;
 mod connect;
 mod elsewhere;
 mod journal;
+mod names;
 mod targets;
 mod watch;
 

@@ -6,6 +6,7 @@
 //! target had done.
 
 use super::connect::{self, Sandbox};
+use super::names::Looked;
 use super::watch::{self, Done, Ledgers};
 use crate::api::guard::Guard;
 use crate::commands::Report;
@@ -27,7 +28,7 @@ pub(super) struct Outcome {
     pub(super) empty: Single,
 }
 
-fn outcome(label: TargetInfo, report: Report, task: &crate::settings::Task) -> Outcome {
+pub(super) fn outcome(label: TargetInfo, report: Report, task: &crate::settings::Task) -> Outcome {
     Outcome {
         label,
         report,
@@ -73,6 +74,24 @@ pub(super) fn run_many(settings: &Settings, run: &Run, out: &Arc<Output>) -> Vec
         }
     }
     let shared = super::elsewhere::mark(&mut planned);
+    let looked = super::names::look_up(
+        settings,
+        run.parallel,
+        &mut planned,
+        out,
+        &guards,
+        sandbox.as_deref(),
+    );
+    let (finished, stop) = match looked {
+        Looked::Go(done) => (done, false),
+        Looked::Stop(done) => (done, true),
+    };
+    for (i, outcome) in finished {
+        outcomes[i] = Some(outcome);
+    }
+    if stop {
+        return outcomes.into_iter().flatten().collect();
+    }
     let journal = run.journal.clone().map(|p| Arc::new(Journal::at(p)));
     let done = run_all(
         settings,
@@ -93,10 +112,10 @@ pub(super) fn run_many(settings: &Settings, run: &Run, out: &Arc<Output>) -> Vec
 
 /// One lock-out guard per set of credentials.
 #[derive(Default, Clone)]
-struct Guards(Arc<Mutex<HashMap<String, Arc<Guard>>>>);
+pub(super) struct Guards(Arc<Mutex<HashMap<String, Arc<Guard>>>>);
 
 impl Guards {
-    fn of(&self, target: &Target) -> Arc<Guard> {
+    pub(super) fn of(&self, target: &Target) -> Arc<Guard> {
         lock(&self.0)
             .entry(connect::credential_id(target))
             .or_default()

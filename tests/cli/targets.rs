@@ -684,3 +684,53 @@ fn wait_unfinished_on_a_fresh_machine_is_nothing_to_do() {
         r.stderr
     );
 }
+
+#[test]
+fn a_name_one_target_lacks_stops_every_target_before_anything_is_sent() {
+    let f = Fixture::new();
+    f.write_config(&profiles(&f), 0o600);
+    let targets = ["--profile", "good", "--region", "eu-de,eu-nl"];
+    // RHEL is shared into eu-de only.
+    let r = run(f
+        .bare()
+        .args(targets)
+        .args(["reject", "rhel-9.5-golden-2026.11", "-o", "json"]));
+    r.code(2);
+    assert!(f.writes().is_empty(), "nothing sent: {:?}", f.writes());
+    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+    let seen: Vec<(String, i64)> = doc["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (target_of(t), t["exit"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("good/eu-de/eu-de".into(), 2),
+            ("good/eu-nl/eu-nl".into(), 2)
+        ]
+    );
+    assert!(
+        r.stderr.contains(
+            "good/eu-nl/eu-nl: error: no image shared with you is named 'rhel-9.5-golden-2026.11'"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("does not resolve on good/eu-nl/eu-nl; nothing was sent on any target"),
+        "{}",
+        r.stderr
+    );
+    // A name every target knows goes ahead everywhere.
+    let r = run(f.bare().args(targets).args([
+        "reject",
+        "ubuntu-24.04-server-hardened-2026.11",
+        "-o",
+        "plain",
+    ]));
+    r.code(0);
+    assert_eq!(r.stdout.matches("\trejected\t").count(), 2, "{}", r.stdout);
+}
