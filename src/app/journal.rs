@@ -18,6 +18,8 @@ pub(super) struct JournalHook {
     target: JournalTarget,
     out: Arc<Output>,
     warned: Arc<AtomicBool>,
+    /// A wait on the account the journal recorded for its jobs.
+    recorded: bool,
 }
 
 fn now() -> String {
@@ -59,6 +61,7 @@ impl JournalHook {
             },
             out,
             warned: Arc::new(AtomicBool::new(false)),
+            recorded: matches!(&planned.task, crate::settings::Task::Wait(w) if w.recorded),
         };
         if matches!(
             planned.task,
@@ -119,10 +122,12 @@ impl JournalHook {
         };
         let at = now();
         // `init` is what the journal already says of a job just submitted; `not_found` may only
-        // mean the wrong account was asked, and must not hide a job that still runs.
+        // mean the wrong account was asked, and must not hide a job that still runs, unless the
+        // account asked is the one the journal recorded (then the job is gone: expired, or the
+        // sandbox was reset, and `wait --unfinished` is done with it).
         for (job, status) in seen
             .into_iter()
-            .filter(|(_, s)| s != "init" && s != "not_found")
+            .filter(|(_, s)| s != "init" && (s != "not_found" || self.recorded))
         {
             if let Err(why) = self.journal.update(&job, &status, &at) {
                 self.warn(&why);

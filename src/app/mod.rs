@@ -64,7 +64,7 @@ pub fn main() -> i32 {
     crate::interrupt::install();
     match run(settings, &out) {
         Ok(Ran::One(report)) => finish(&out, report),
-        Ok(Ran::Many(outcomes)) => finish_many(&out, outcomes),
+        Ok(Ran::Many(outcomes, floor)) => finish_many(&out, outcomes, floor),
         Err(e) => finish(&out, Report::failed(e)),
     }
 }
@@ -72,7 +72,8 @@ pub fn main() -> i32 {
 /// What a run did: on one target, or on several.
 enum Ran {
     One(Report),
-    Many(Vec<targets::Outcome>),
+    /// The outcomes, and the least exit code of the run.
+    Many(Vec<targets::Outcome>, Exit),
 }
 
 /// Standard input that, when it is a terminal, says what it waits for before the first read
@@ -142,14 +143,14 @@ fn run(mut settings: Settings, out: &Arc<Output>) -> Result<Ran, Error> {
                 .take()
                 .map(|p| Arc::new(crate::journal::Journal::at(p)));
             let one = run.runs.pop().expect("one target");
-            Ok(Ran::One(watch::run_task(
-                settings,
-                one,
-                journal,
-                out.clone(),
-            )))
+            let mut report = watch::run_task(settings, one, journal, out.clone());
+            report.exit = report.exit.worst(run.floor);
+            Ok(Ran::One(report))
         }
-        Plan::Run(run) => Ok(Ran::Many(targets::run_many(&settings, &run, out))),
+        Plan::Run(run) => Ok(Ran::Many(
+            targets::run_many(&settings, &run, out),
+            run.floor,
+        )),
     }
 }
 
@@ -215,11 +216,11 @@ fn tell(out: &Output, report: &Report) {
 /// A run over several targets: one document with every target (always written: each target's
 /// error is in it), then each target's stderr lines prefixed with it, and one line for all.
 /// The exit code is the worst of the targets'.
-fn finish_many(out: &Output, outcomes: Vec<targets::Outcome>) -> i32 {
+fn finish_many(out: &Output, outcomes: Vec<targets::Outcome>, floor: Exit) -> i32 {
     out.close();
     let exit = outcomes
         .iter()
-        .fold(Exit::Ok, |worst, o| worst.worst(o.report.exit));
+        .fold(floor, |worst, o| worst.worst(o.report.exit));
     let doc = Document::Targets(TargetsDoc {
         targets: outcomes
             .iter()

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 const MEMBER_CONCURRENCY: usize = 8;
 use crate::error::Exit;
 use crate::output::Output;
-use crate::poll::{Jobs, Tracked, WaitEnd, wait_jobs};
+use crate::poll::{Jobs, Missing, Tracked, WaitEnd, wait_jobs};
 use crate::report::{Document, JobsDoc};
 use crate::settings::WaitTask;
 use crate::sync::lock;
@@ -125,7 +125,11 @@ pub(crate) fn run(session: &Session, out: &Output, task: &WaitTask, ledger: &Wai
         deadline,
         task.interval,
         task.once,
-        !task.elsewhere,
+        match (task.elsewhere, task.recorded) {
+            (true, _) => Missing::Quiet,
+            (false, true) => Missing::Gone,
+            (false, false) => Missing::Hint,
+        },
     );
     out.clear_spinner();
     let mut doc = ledger.doc();

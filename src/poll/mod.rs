@@ -63,8 +63,19 @@ fn spinner_message(jobs: &[Tracked], started: Instant) -> String {
     )
 }
 
+/// What to say of a job that does not exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Missing {
+    /// Check the id, or the account.
+    Hint,
+    /// Nothing: other targets of the run look for it too.
+    Quiet,
+    /// The account the journal recorded no longer has it.
+    Gone,
+}
+
 /// Polls until every job is finished, the deadline passes, or something stops the wait. A job
-/// that fails is said at once on stderr; one that does not exist too, when `say_not_found`.
+/// that fails is said at once on stderr; one that does not exist too, as `missing` says.
 pub(crate) fn wait_jobs(
     session: &Session,
     out: &Output,
@@ -72,7 +83,7 @@ pub(crate) fn wait_jobs(
     deadline: Option<Instant>,
     interval: Duration,
     once: bool,
-    say_not_found: bool,
+    missing: Missing,
 ) -> WaitEnd {
     let started = Instant::now();
     loop {
@@ -123,13 +134,17 @@ pub(crate) fn wait_jobs(
                             row.fail_reason.unwrap_or_else(|| "no reason given".into())
                         ));
                     }
-                    JobStatus::NotFound if say_not_found => {
+                    JobStatus::NotFound if missing != Missing::Quiet => {
                         let row = t.row();
                         out.note(&format!(
-                            "job {} not found ({}: {}): check the id, or choose the project and region that submitted it (--profile, --region, --project-id)",
+                            "job {} not found ({}: {}): {}",
                             t.job,
                             row.error_code.unwrap_or_default(),
-                            row.fail_reason.unwrap_or_default()
+                            row.fail_reason.unwrap_or_default(),
+                            match missing {
+                                Missing::Gone => "the account that submitted it (as the journal recorded it) no longer has it: expired, or the sandbox was reset; the journal now says not_found",
+                                _ => "check the id, or choose the project and region that submitted it (--profile, --region, --project-id)",
+                            }
                         ));
                     }
                     _ => {}

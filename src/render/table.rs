@@ -81,8 +81,9 @@ impl Grid {
             })
             .collect();
         let mut text = grid(&columns, &rows, style);
+        // Legends and footers carry service text too (a job's status, a project's name).
         for line in self.legend.iter().chain(&self.footer) {
-            text.push_str(line);
+            text.push_str(&crate::text::escape(line));
             text.push('\n');
         }
         text

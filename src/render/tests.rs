@@ -309,3 +309,21 @@ fn sizes_and_numbers_read_as_people_write_them() {
     assert_eq!(number(40.0), "40");
     assert_eq!(number(0.5), "0.5");
 }
+
+#[test]
+fn a_job_status_from_the_service_cannot_drive_the_terminal_from_a_table_footer() {
+    let mut d = change_doc();
+    d.jobs[0].status = JobStatus::from_service(Some("RUNNING\u{1b}]0;owned\u{7}\u{1b}[31m"));
+    let text = table(
+        &Document::Change(d),
+        Style {
+            color: false,
+            width: Some(100),
+        },
+    );
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text}"
+    );
+    assert!(text.contains("running\\u{1b}]0;owned"), "{text}");
+}

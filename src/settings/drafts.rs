@@ -30,6 +30,7 @@ pub(super) fn draft_wait(w: &cli::WaitArgs, stdin: &mut dyn Read) -> Result<Draf
             unfinished: w.unfinished,
             once: false,
             elsewhere: false,
+            recorded: false,
         }),
         mode_flag: None,
     })
@@ -157,6 +158,7 @@ pub(super) fn draft_status(s: &cli::StatusArgs, stdin: &mut dyn Read) -> Result<
             once: true,
             unfinished: false,
             elsewhere: false,
+            recorded: false,
         })
     } else if !s.ids.is_empty() && !s.long {
         Task::StatusMembers {

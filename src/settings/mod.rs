@@ -40,7 +40,7 @@ pub(crate) use task::{
 
 use crate::cli::{self, Cli, Command};
 use crate::domain::Action;
-use crate::error::Error;
+use crate::error::{Error, Exit};
 use crate::output::{OutputConfig, Terminal};
 use env::Env;
 use std::io::Read;
@@ -81,6 +81,9 @@ pub(crate) struct Run {
     pub(crate) all_projects: bool,
     /// Where submitted jobs are recorded; `None` with `--no-journal` or `journal = false`.
     pub(crate) journal: Option<PathBuf>,
+    /// The least exit code of the run: 1 when jobs asked for were left out (a `wait` whose
+    /// recorded account is gone).
+    pub(crate) floor: Exit,
 }
 
 impl Run {
@@ -202,7 +205,7 @@ pub(crate) fn from_cli(
     }
     let journal = resume::journal_path(g, env, &config);
     let mut trace = Vec::new();
-    let runs = match &cli.command {
+    let (runs, skipped) = match &cli.command {
         Command::Wait(w) if w.unfinished || !resume::account_flags_given(g) => resume::wait_runs(
             g,
             env,
@@ -214,7 +217,10 @@ pub(crate) fn from_cli(
             &mut warnings,
             &mut trace,
         )?,
-        _ => targets::plan(g, env, &config, &draft, &owners, &mut warnings)?,
+        _ => (
+            targets::plan(g, env, &config, &draft, &owners, &mut warnings)?,
+            false,
+        ),
     };
     if runs.is_empty() {
         let unfinished = matches!(&cli.command, Command::Wait(w) if w.unfinished);
@@ -249,6 +255,7 @@ pub(crate) fn from_cli(
             parallel: g.parallel.clamp(1, 64) as usize,
             all_projects: g.all_projects,
             journal,
+            floor: if skipped { Exit::Failed } else { Exit::Ok },
         }),
         warnings,
         trace,

@@ -6,7 +6,7 @@ use super::Owners;
 use super::env::Env;
 use super::layers::{self, ConfigRead};
 use super::targets::{Planned, plan};
-use super::task::Draft;
+use super::task::{Draft, Task};
 use crate::cli;
 use crate::domain::JobId;
 use crate::error::Error;
@@ -133,7 +133,8 @@ pub(super) fn flags_for(g: &cli::GlobalArgs, t: &JournalTarget) -> cli::GlobalAr
 
 /// `wait` without account flags (or `--unfinished`, whose account flags choose among the
 /// journal's accounts): each job on the account the journal recorded for it; jobs it does not
-/// know on the account flags and environment choose.
+/// know on the account flags and environment choose. With it, whether some jobs were left out
+/// (their recorded account cannot be reached any more: said in `warnings`).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn wait_runs(
     g: &cli::GlobalArgs,
@@ -145,7 +146,7 @@ pub(super) fn wait_runs(
     unfinished: bool,
     warnings: &mut Vec<String>,
     trace: &mut Vec<String>,
-) -> Result<Vec<Planned>, Error> {
+) -> Result<(Vec<Planned>, bool), Error> {
     let filter = match unfinished {
         true => Some(JournalFilter::from_flags(g, "wait --unfinished")?),
         false => None,
@@ -153,7 +154,7 @@ pub(super) fn wait_runs(
     let groups = journal_groups(journal, &draft.jobs(), filter.as_ref(), warnings, trace)?;
     if groups.is_empty() {
         // Nothing to wait for, and no account to ask: see [`nothing_to_wait_for`].
-        return Ok(Vec::new());
+        return Ok((Vec::new(), false));
     }
     let mut runs = Vec::new();
     let mut first_error = None;
@@ -181,6 +182,13 @@ pub(super) fn wait_runs(
             }
             Err(e) => return Err(e),
         };
+        if recorded.is_some() {
+            for p in &mut planned {
+                if let Task::Wait(w) = &mut p.task {
+                    w.recorded = true;
+                }
+            }
+        }
         if let (Some(t), [p]) = (&recorded, planned.as_mut_slice()) {
             p.label.project_id = t.project_id.clone().or(p.label.project_id.take());
             p.label.project_name = t.project_name.clone().or(p.label.project_name.take());
@@ -193,7 +201,7 @@ pub(super) fn wait_runs(
     }
     match (runs.is_empty(), first_error) {
         (true, Some(e)) => Err(e),
-        _ => Ok(runs),
+        (_, skipped) => Ok((runs, skipped.is_some())),
     }
 }
 

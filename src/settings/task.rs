@@ -103,6 +103,9 @@ pub(crate) struct WaitTask {
     /// Other targets of the run look for the same jobs: a job this target does not hold is
     /// not said here (the run says it once, when no target holds it).
     pub(crate) elsewhere: bool,
+    /// The account is the one the journal recorded for these jobs: a job it does not hold is
+    /// gone (expired, or the sandbox was reset), and the journal may say so.
+    pub(crate) recorded: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -462,7 +462,8 @@ fn a_job_whose_account_is_gone_costs_itself_not_the_others() {
     // good2 is renamed away.
     f.write_config(&config, 0o600);
     let w = run(f.bare().args(["wait", "--unfinished"]));
-    w.code(0);
+    // The other job is waited for; the one left out makes the run exit 1, not 0.
+    w.code(1);
     assert!(w.stdout.contains(kept.stdout.trim()), "{}", w.stdout);
     assert!(
         w.stderr
@@ -733,4 +734,44 @@ fn a_name_one_target_lacks_stops_every_target_before_anything_is_sent() {
     ]));
     r.code(0);
     assert_eq!(r.stdout.matches("\trejected\t").count(), 2, "{}", r.stdout);
+}
+
+#[test]
+fn a_journal_job_its_account_no_longer_has_is_finished_as_not_found() {
+    let f = Fixture::new();
+    f.write_config(&profiles(&f), 0o600);
+    // A job the journal recorded, which the service no longer knows (expired, or a reset).
+    let gone = "ff8080814dbd65d7014dbe0d84db0013";
+    let path = f.path(".local/share/ims-share/jobs.jsonl");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let entry = serde_json::json!({
+        "job_id": gone, "action": "accept", "image_ids": [img::UBUNTU],
+        "target": {"profile": "good", "cloud": null, "region": "eu-de", "project_id": ME,
+                   "project_name": null, "endpoint": f.url()},
+        "submitted_at": "2026-11-01T10:00:00Z", "last_status": "running",
+        "last_seen_at": "2026-11-01T10:00:00Z"
+    });
+    std::fs::write(&path, format!("{entry}\n")).unwrap();
+    let w = run(f.bare().args(["wait", "--unfinished"]));
+    w.code(1);
+    assert!(
+        w.stderr.contains("no longer has it") && !w.stderr.contains("check the id"),
+        "{}",
+        w.stderr
+    );
+    // Said once: the next run has nothing left to wait for.
+    let again = run(f.bare().args(["wait", "--unfinished"]));
+    again.code(0);
+    assert!(
+        again.stderr.contains("nothing to wait for"),
+        "{}",
+        again.stderr
+    );
+    let jobs = run(f.bare().args(["jobs", "-o", "plain"]));
+    assert!(
+        jobs.stdout
+            .starts_with(&format!("{gone}\taccept\tnot_found\t")),
+        "{}",
+        jobs.stdout
+    );
 }

@@ -11,7 +11,7 @@ use crate::commands::Report;
 use crate::domain::{ImageId, JobId, Outcome};
 use crate::error::Exit;
 use crate::output::Output;
-use crate::poll::{WaitEnd, wait_jobs};
+use crate::poll::{Missing, WaitEnd, wait_jobs};
 use crate::report::{Document, ErrorInfo};
 use crate::settings::ChangeTask;
 use crate::text::s;
@@ -37,7 +37,7 @@ pub(super) fn wait_and_settle(
             Some(deadline),
             task.interval,
             false,
-            true,
+            Missing::Hint,
         )
     };
     out.clear_spinner();
