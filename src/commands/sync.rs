@@ -32,27 +32,44 @@ impl SyncLedger {
         *lock(&self.hooks) = Some((accept, reject));
     }
 
-    fn doc(&self) -> SyncDoc {
+    /// The rows and jobs so far, with the notes of the accepts and rejects under way (a batch
+    /// request in flight, the jobs still running and how to resume them).
+    fn so_far_with_notes(&self) -> (SyncDoc, Vec<String>) {
         let mut rows = lock(&self.rows).clone();
         let mut jobs = lock(&self.jobs).clone();
+        let mut notes = Vec::new();
         for current in lock(&self.current).iter() {
-            if let Some(Document::Change(d)) = current.so_far().doc {
+            let report = current.so_far();
+            if let Some(Document::Change(d)) = report.doc {
                 merge(&mut rows, &mut jobs, &d);
             }
+            for n in report.notes {
+                if n != "interrupted" && !notes.contains(&n) {
+                    notes.push(n);
+                }
+            }
         }
-        SyncDoc {
+        let doc = SyncDoc {
             dry_run: false,
             images: rows,
             jobs,
-        }
+        };
+        (doc, notes)
+    }
+
+    fn doc(&self) -> SyncDoc {
+        self.so_far_with_notes().0
     }
 }
 
 impl Ledger for SyncLedger {
     fn so_far(&self) -> Report {
+        let (mut doc, notes) = self.so_far_with_notes();
+        not_sent(&mut doc.images, "not sent: interrupted before its request");
         let mut report = Report::exit_only(Exit::Interrupted);
-        report.doc = Some(Document::Sync(self.doc()));
+        report.doc = Some(Document::Sync(doc));
         report.notes.push("interrupted".into());
+        report.notes.extend(notes);
         report
     }
 }
@@ -213,7 +230,21 @@ pub(crate) fn run(
             .collect();
         running
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Report::exit_only(Exit::Failed)))
+            .zip(&plans)
+            .map(|(h, (_, current))| {
+                // A panicking group still reports the jobs it had submitted.
+                h.join().unwrap_or_else(|_| {
+                    let mut r = current.so_far();
+                    r.exit = Exit::Failed;
+                    r.notes.retain(|n| n != "interrupted");
+                    r.notes.insert(
+                        0,
+                        "internal error: the command stopped unexpectedly (please report it)"
+                            .into(),
+                    );
+                    r
+                })
+            })
             .collect()
     });
     lock(&ledger.current).clear();
@@ -232,16 +263,7 @@ pub(crate) fn run(
     }
     let doc = ledger.doc();
     let mut rows = doc.images;
-    for r in rows
-        .iter_mut()
-        .filter(|r| r.change && r.status == r.member_status)
-    {
-        r.status = "failed".into();
-        r.error = Some(ErrorInfo::new(
-            code::NOT_SENT,
-            "not sent: stopped by an earlier error",
-        ));
-    }
+    not_sent(&mut rows, "not sent: stopped by an earlier error");
     report.summary = Some(summary(&rows));
     report.doc = Some(Document::Sync(SyncDoc {
         dry_run: false,
@@ -249,6 +271,17 @@ pub(crate) fn run(
         jobs: doc.jobs,
     }));
     report
+}
+
+/// A change still in the member status it had was never sent: `failed` with `not_sent`.
+fn not_sent(rows: &mut [SyncRow], why: &str) {
+    for r in rows
+        .iter_mut()
+        .filter(|r| r.change && r.status == r.member_status)
+    {
+        r.status = "failed".into();
+        r.error = Some(ErrorInfo::new(code::NOT_SENT, why));
+    }
 }
 
 /// The changes in groups of one accept or reject each: rejects, accepts without a vault, and

@@ -343,3 +343,40 @@ fn ctrl_c_while_a_batch_put_is_in_flight_says_a_job_may_exist() {
         format!("{}\tsubmitted\t\t\t\n", img::UBUNTU)
     );
 }
+
+#[test]
+fn ctrl_c_while_a_sync_batch_put_is_in_flight_says_a_job_may_exist() {
+    // The listing is the first request, the batch PUT the second: only the PUT hangs.
+    let f = knobs(Knobs {
+        slow_every: Some(2),
+        slow_for: Some(Duration::from_secs(30)),
+        ..Knobs::default()
+    });
+    let policy = f.path("policy.toml");
+    std::fs::write(
+        &policy,
+        "[policy]\n[[policy.rule]]\nowner = \"2b7e4d9a1c3f5e8b0a6d2c4e6f8a0b1c\"\naction = \"reject\"\n",
+    )
+    .unwrap();
+    let policy = policy.display().to_string();
+    let (child, mut stderr) = spawn(&f, &["-v", "sync", "--policy", &policy, "-o", "plain"]);
+    // `-v` traces each request just before it is sent: once the PUT's line is out, Ctrl-C
+    // lands while it is on the wire (the emulator holds it for 30 s).
+    let mut line = String::new();
+    while !line.starts_with("> PUT") {
+        line.clear();
+        let read = std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
+        assert!(read > 0, "the PUT was never sent");
+    }
+    sigint(&child);
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{rest}");
+    assert!(rest.contains("a job may have been created"), "{rest}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(&format!("{}\t", img::DEBIAN)) && stdout.contains("submitted"),
+        "{stdout}"
+    );
+}

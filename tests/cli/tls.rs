@@ -204,12 +204,12 @@ fn ssl_cert_file_names_the_trusted_cas() {
 
 #[test]
 fn per_image_over_h2_uses_one_connection_and_falls_back_to_http1() {
-    // Over HTTP/1.1: the 4 workers' connections and the listing's, and one more when a worker
-    // asks before the connection it used is back in the pool (the pool gets it once the body
-    // is read): far fewer than the 21 requests, which is the point.
+    // Over HTTP/1.1: the 4 workers' connections and the listing's, and more when a worker asks
+    // before the connection it used is back in the pool (the pool gets it once the body is
+    // read, which a loaded machine delays): at most half the 21 requests, which is the point.
     for (alpn, most) in [
         (&[&b"h2"[..], b"http/1.1"][..], 1),
-        (&[&b"http/1.1"[..]][..], 6),
+        (&[&b"http/1.1"[..]][..], 10),
     ] {
         let pki = pki();
         let (state, ids) = many_pending(20);

@@ -173,7 +173,7 @@ fn submit_all(
                         resume_line(&task.resume, std::slice::from_ref(job))
                     ));
                 }
-                ledger.batch_put_ended();
+                ledger.batch_put_ended(matches!(r, Err(Error::Interrupted)));
                 if matches!(r, Err(Error::Unavailable { .. })) {
                     halt.store(true, Ordering::SeqCst);
                 }
@@ -262,6 +262,10 @@ fn take_answer(
             }
         }
         Some(Err(Error::Stopped)) => ledger.unsent(&chunk.images),
+        // Ctrl-C while the request was on the wire: its images stay "sent, outcome unknown".
+        Some(Err(Error::Interrupted)) => {
+            done.fatal.get_or_insert(Error::Interrupted);
+        }
         Some(Err(e @ Error::Unavailable { .. })) => {
             done.notes.push(format!(
                 "the request for {} image{} may have reached the service: a job may have been created; `ims-share status` shows their state",

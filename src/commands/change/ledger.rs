@@ -36,6 +36,8 @@ pub(crate) struct ChangeLedger {
     index: Mutex<HashMap<ImageId, usize>>,
     pub(crate) jobs: Jobs,
     batch_puts_in_flight: AtomicUsize,
+    /// A batch PUT was cut short by Ctrl-C: it may have reached the service.
+    batch_put_cut_short: AtomicBool,
     per_image: AtomicBool,
     no_wait: AtomicBool,
     /// The flags of the resume lines.
@@ -54,6 +56,7 @@ impl Default for ChangeLedger {
             index: Mutex::new(HashMap::new()),
             jobs: Arc::new(Mutex::new(Vec::new())),
             batch_puts_in_flight: AtomicUsize::new(0),
+            batch_put_cut_short: AtomicBool::new(false),
             per_image: AtomicBool::new(false),
             no_wait: AtomicBool::new(false),
             resume: Mutex::default(),
@@ -143,7 +146,12 @@ impl ChangeLedger {
         self.batch_puts_in_flight.fetch_add(1, Ordering::SeqCst);
     }
 
-    pub(super) fn batch_put_ended(&self) {
+    /// The batch PUT is over; `cut_short` when Ctrl-C ended it before its answer (it may
+    /// still have created a job).
+    pub(super) fn batch_put_ended(&self, cut_short: bool) {
+        if cut_short {
+            self.batch_put_cut_short.store(true, Ordering::SeqCst);
+        }
         self.batch_puts_in_flight.fetch_sub(1, Ordering::SeqCst);
     }
 
@@ -225,7 +233,9 @@ impl ChangeLedger {
     }
 
     fn in_flight_note(&self) -> Option<String> {
-        (self.batch_puts_in_flight.load(Ordering::SeqCst) > 0).then(|| {
+        (self.batch_puts_in_flight.load(Ordering::SeqCst) > 0
+            || self.batch_put_cut_short.load(Ordering::SeqCst))
+        .then(|| {
             "a batch request was in flight: a job may have been created for its images; `ims-share status` shows their state".to_string()
         })
     }
