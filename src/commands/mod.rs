@@ -13,7 +13,7 @@ pub(crate) mod wait;
 use crate::domain::JobId;
 use crate::error::{Error, Exit};
 use crate::output::Output;
-use crate::report::{ChangeDoc, Document, JobsDoc};
+use crate::report::{ChangeDoc, Document, ImagesDoc, JobsDoc, MembersDoc};
 use crate::settings::{Mode, Selection, Task};
 
 /// The document of a task that did nothing (its target could not run), as its own run would
@@ -65,9 +65,30 @@ pub(crate) fn nothing_to_do(task: &Task, out: &Output) -> Option<Report> {
                 Exit::Ok,
             ))
         }
+        Task::StatusImages(t) if t.by_ids && t.only.is_empty() => {
+            out.note("nothing to show: no image ids on standard input");
+            Some(Report::ok(
+                Document::Images(ImagesDoc {
+                    images: Vec::new(),
+                    long: t.long,
+                }),
+                Exit::Ok,
+            ))
+        }
+        Task::StatusMembers { images } if images.is_empty() => {
+            out.note("nothing to show: no image ids on standard input");
+            Some(Report::ok(
+                Document::Members(MembersDoc {
+                    members: Vec::new(),
+                }),
+                Exit::Ok,
+            ))
+        }
         Task::Wait(t) if t.jobs.is_empty() => {
             out.note(if t.unfinished {
                 "nothing to wait for: no job of the journal is unfinished"
+            } else if t.once {
+                "nothing to show: no job ids on standard input"
             } else {
                 "nothing to wait for: no job ids on standard input"
             });

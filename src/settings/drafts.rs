@@ -181,6 +181,7 @@ pub(super) fn draft_status(s: &cli::StatusArgs, stdin: &mut dyn Read) -> Result<
             filter: Filter::from_flags(&s.owner, &s.name)?,
             long: s.long,
             only,
+            by_ids: !s.ids.is_empty(),
             owners: super::Owners::default(),
         })
     };

@@ -172,6 +172,9 @@ pub(crate) struct StatusTask {
     pub(crate) long: bool,
     /// With ids or names: only those images.
     pub(crate) only: Vec<ImageRef>,
+    /// Ids or names were asked for (`status --long -` with nothing on standard input is
+    /// nothing to show, not every image).
+    pub(crate) by_ids: bool,
     pub(crate) owners: super::Owners,
 }
 

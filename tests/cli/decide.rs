@@ -321,3 +321,25 @@ fn an_owners_key_in_upper_case_names_the_project_all_the_same() {
     r.code(0);
     assert_eq!(r.stdout.lines().count(), 2, "{}", r.stdout);
 }
+
+#[test]
+fn an_empty_dash_is_nothing_to_show_not_every_image() {
+    let f = Fixture::new();
+    for args in [
+        &["status", "--long", "-", "-o", "json"][..],
+        &["status", "-", "-o", "json"][..],
+        &["status", "--job", "-", "-o", "json"][..],
+    ] {
+        let r = run(f.cmd().args(args).write_stdin(""));
+        r.code(0);
+        let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        let list = doc
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(|v| v.as_array())
+            .unwrap_or_else(|| panic!("{args:?}: {}", r.stdout));
+        assert!(list.is_empty(), "{args:?}: {}", r.stdout);
+        assert!(r.stderr.contains("nothing to show"), "{args:?}: {}", r.stderr);
+    }
+    assert_eq!(listings(&f), 0, "nothing was asked of the service");
+}
