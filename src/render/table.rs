@@ -191,24 +191,22 @@ pub(super) fn layout(doc: &Document) -> Grid {
                 })
                 .collect();
             let mut g = Grid::new(columns, rows);
-            if !g.rows.is_empty() {
-                for j in &d.jobs {
-                    let why = match (&j.error_code, &j.fail_reason) {
-                        (None, None) => String::new(),
-                        (code, reason) => format!(
-                            "  {}",
-                            cap(
-                                &field(Some(&error_text(Some(&ErrorInfo::new(
-                                    code.clone().unwrap_or_default(),
-                                    reason.clone().unwrap_or_default()
-                                ))))),
-                                200
-                            )
-                        ),
-                    };
-                    g.footer
-                        .push(format!("job {}  {}{why}", j.job_id, j.status.as_str()));
-                }
+            for j in &d.jobs {
+                let why = match (&j.error_code, &j.fail_reason) {
+                    (None, None) => String::new(),
+                    (code, reason) => format!(
+                        "  {}",
+                        cap(
+                            &field(Some(&error_text(Some(&ErrorInfo::new(
+                                code.clone().unwrap_or_default(),
+                                reason.clone().unwrap_or_default()
+                            ))))),
+                            200
+                        )
+                    ),
+                };
+                g.footer
+                    .push(format!("job {}  {}{why}", j.job_id, j.status.as_str()));
             }
             g
         }

@@ -4,7 +4,7 @@
 use super::Style;
 use super::grid::{Column, text};
 use super::table::{Grid, layout};
-use crate::report::TargetsDoc;
+use crate::report::{Document, Single, TargetsDoc};
 
 /// One table for all the targets. Columns that only some targets' tables have are kept, with
 /// `-` for the others.
@@ -12,7 +12,12 @@ pub(super) fn table(d: &TargetsDoc, style: Style) -> String {
     let mut columns: Vec<Column> = vec![text("TARGET", 12, 0)];
     let mut grids = Vec::new();
     for t in &d.targets {
-        let g = layout(&t.doc.document());
+        let g = match &t.doc {
+            // A wait's targets all in the accept layout (image rows, then a line per job),
+            // also a target with no image to show: one table, not two kinds of rows.
+            Single::Jobs(j) if j.per_image => layout(&Document::Change(super::as_change(j))),
+            other => layout(&other.document()),
+        };
         for c in &g.columns {
             if !columns.iter().any(|k| k.header == c.header) {
                 columns.push(*c);

@@ -339,7 +339,11 @@ fn an_empty_dash_is_nothing_to_show_not_every_image() {
             .and_then(|v| v.as_array())
             .unwrap_or_else(|| panic!("{args:?}: {}", r.stdout));
         assert!(list.is_empty(), "{args:?}: {}", r.stdout);
-        assert!(r.stderr.contains("nothing to show"), "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("nothing to show"),
+            "{args:?}: {}",
+            r.stderr
+        );
     }
     assert_eq!(listings(&f), 0, "nothing was asked of the service");
 }

@@ -538,6 +538,33 @@ fn a_job_waited_for_on_several_targets_is_found_where_it_lives() {
         ]
     );
     assert_eq!(s.stderr.matches("not found").count(), 1, "{}", s.stderr);
+    // One table in the accept layout, whatever each target found: image rows, then a line
+    // per job, the unknown one too.
+    let t = run(f.bare().env("COLUMNS", "200").args([
+        "--profile",
+        "good",
+        "--region",
+        "eu-de,eu-nl",
+        "wait",
+        &job,
+        unknown,
+        "-o",
+        "table",
+    ]));
+    t.code(1);
+    let header = t.stdout.lines().next().unwrap_or_default();
+    assert!(
+        header.contains("IMAGE") && !header.contains("TYPE"),
+        "{}",
+        t.stdout
+    );
+    for line in [
+        format!("good/eu-de/eu-de  job {job}  success"),
+        format!("good/eu-de/eu-de  job {unknown}  not_found"),
+        format!("good/eu-nl/eu-nl  job {unknown}  not_found"),
+    ] {
+        assert!(t.stdout.contains(&line), "{line}\n{}", t.stdout);
+    }
     assert!(
         s.stderr.contains(&format!("job {unknown} not found")),
         "{}",
