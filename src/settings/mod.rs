@@ -205,8 +205,9 @@ pub(crate) fn from_cli(
     }
     let journal = resume::journal_path(g, env, &config);
     let mut trace = Vec::new();
-    let (runs, skipped) = match &cli.command {
-        Command::Wait(w) if w.unfinished || !resume::account_flags_given(g) => resume::wait_runs(
+    // `wait` and `status --job`: the journal knows the account of each job it recorded.
+    let (runs, skipped) = match &draft.task {
+        Task::Wait(w) => resume::wait_runs(
             g,
             env,
             &config,
@@ -223,8 +224,7 @@ pub(crate) fn from_cli(
         ),
     };
     if runs.is_empty() {
-        let unfinished = matches!(&cli.command, Command::Wait(w) if w.unfinished);
-        let why = resume::nothing_to_wait_for(g, unfinished)?;
+        let why = resume::nothing_to_wait_for(g, &draft)?;
         return Ok(Settings {
             output,
             net,

@@ -32,6 +32,16 @@ pub(super) fn account_flags_given(g: &cli::GlobalArgs) -> bool {
 /// Jobs, and the account the journal recorded for them (none: not in the journal).
 type Group = (Option<JournalTarget>, Vec<JobId>);
 
+/// Which jobs of the journal a `wait` takes its accounts from.
+#[derive(Clone, Copy)]
+pub(super) enum Pick<'a> {
+    /// The jobs given: each on the account the journal recorded for it, when that account is
+    /// one the account flags given (if any) choose; else on the flags' account.
+    Jobs(Option<&'a JournalFilter>),
+    /// `--unfinished`: the unfinished jobs of the accounts the flags choose.
+    Unfinished(&'a JournalFilter),
+}
+
 /// `wait`: the jobs grouped by the account the journal recorded for them (in the order of the
 /// jobs given); jobs it does not know go to the account the flags and environment choose.
 /// `unfinished`: every journal job not known to be finished (of the accounts it chooses),
@@ -39,10 +49,14 @@ type Group = (Option<JournalTarget>, Vec<JobId>);
 pub(super) fn journal_groups(
     path: Option<&PathBuf>,
     jobs: &[JobId],
-    unfinished: Option<&JournalFilter>,
+    pick: Pick<'_>,
     warnings: &mut Vec<String>,
     trace: &mut Vec<String>,
 ) -> Result<Vec<Group>, Error> {
+    let unfinished = match pick {
+        Pick::Unfinished(f) => Some(f),
+        Pick::Jobs(_) => None,
+    };
     let entries = match path {
         Some(p) => match journal::read(p) {
             Ok(read) => {
@@ -73,7 +87,10 @@ pub(super) fn journal_groups(
     } else {
         jobs.iter()
             .map(|j| {
-                let known = entries.iter().find(|e| e.job_id == j.as_str());
+                let known = entries.iter().find(|e| {
+                    e.job_id == j.as_str()
+                        && matches!(pick, Pick::Jobs(f) if f.is_none_or(|f| f.matches(&e.target)))
+                });
                 (j.clone(), known.map(|e| e.target.clone()))
             })
             .collect()
@@ -147,11 +164,20 @@ pub(super) fn wait_runs(
     warnings: &mut Vec<String>,
     trace: &mut Vec<String>,
 ) -> Result<(Vec<Planned>, bool), Error> {
-    let filter = match unfinished {
-        true => Some(JournalFilter::from_flags(g, "wait --unfinished")?),
-        false => None,
+    let filter = match (unfinished, account_flags_given(g)) {
+        (true, _) => Some(JournalFilter::from_flags(g, "wait --unfinished")?),
+        // Flags that name no recorded account (`--endpoint`...): their account, as given.
+        (false, true) => match JournalFilter::from_flags(g, "wait") {
+            Ok(f) => Some(f),
+            Err(_) => return Ok((plan(g, env, config, draft, owners, warnings)?, false)),
+        },
+        (false, false) => None,
     };
-    let groups = journal_groups(journal, &draft.jobs(), filter.as_ref(), warnings, trace)?;
+    let pick = match (&filter, unfinished) {
+        (Some(f), true) => Pick::Unfinished(f),
+        (f, _) => Pick::Jobs(f.as_ref()),
+    };
+    let groups = journal_groups(journal, &draft.jobs(), pick, warnings, trace)?;
     if groups.is_empty() {
         // Nothing to wait for, and no account to ask: see [`nothing_to_wait_for`].
         return Ok((Vec::new(), false));
@@ -318,15 +344,15 @@ impl JournalFilter {
     }
 }
 
-/// Why a `wait` that [`wait_runs`] found nothing for has nothing to do.
-pub(super) fn nothing_to_wait_for(g: &cli::GlobalArgs, unfinished: bool) -> Result<String, Error> {
-    Ok(if unfinished {
-        format!(
+/// Why a `wait` (or `status --job`) that [`wait_runs`] found nothing for has nothing to do.
+pub(super) fn nothing_to_wait_for(g: &cli::GlobalArgs, draft: &Draft) -> Result<String, Error> {
+    Ok(match &draft.task {
+        Task::Wait(w) if w.unfinished => format!(
             "nothing to wait for: no job of the journal{} is unfinished",
             JournalFilter::from_flags(g, "wait --unfinished")?.described()
-        )
-    } else {
-        "nothing to wait for: no job ids on standard input".to_string()
+        ),
+        Task::Wait(w) if w.once => "nothing to show: no job ids on standard input".to_string(),
+        _ => "nothing to wait for: no job ids on standard input".to_string(),
     })
 }
 

@@ -478,9 +478,15 @@ fn a_job_whose_account_is_gone_costs_itself_not_the_others() {
 fn a_job_waited_for_on_several_targets_is_found_where_it_lives() {
     let f = Fixture::new();
     f.write_config(&profiles(&f), 0o600);
-    let submit = run(f
-        .bare()
-        .args(["--profile", "good", "reject", "--no-wait", img::UBUNTU]));
+    // Not in the journal (which would send the wait straight to eu-de): every target looks.
+    let submit = run(f.bare().args([
+        "--no-journal",
+        "--profile",
+        "good",
+        "reject",
+        "--no-wait",
+        img::UBUNTU,
+    ]));
     submit.code(0);
     let job = submit.stdout.trim().to_string();
     let unknown = "ff8080814dbd65d7014dbe0d84db0013";
@@ -801,4 +807,39 @@ fn a_journal_job_its_account_no_longer_has_is_finished_as_not_found() {
         "{}",
         jobs.stdout
     );
+}
+
+#[test]
+fn account_flags_that_agree_with_the_journal_keep_its_region_and_project() {
+    let f = Fixture::new();
+    f.write_config(&profiles(&f), 0o600);
+    let submit = run(f.bare().args([
+        "--profile",
+        "good",
+        "--region",
+        "eu-nl",
+        "reject",
+        "--no-wait",
+        img::UBUNTU,
+    ]));
+    submit.code(0);
+    let job = submit.stdout.trim().to_string();
+    // `--profile good` agrees with the record: the wait goes to eu-nl, where the job lives.
+    let w = run(f.bare().args(["--profile", "good", "wait", &job]));
+    w.code(0);
+    assert!(w.stdout.contains("\trejected\t"), "{}", w.stdout);
+    // `status --job` reads the journal too, with no flags at all.
+    let s = run(f.bare().args(["status", "--job", &job]));
+    s.code(0);
+    assert!(
+        s.stdout.starts_with(&format!("{job}\tsuccess")),
+        "{}",
+        s.stdout
+    );
+    // A region that contradicts the record is the user's choice: asked there, not found.
+    let other = run(f
+        .bare()
+        .args(["--profile", "good", "--region", "eu-de", "wait", &job]));
+    other.code(1);
+    assert!(other.stdout.contains("\tnot_found\t"), "{}", other.stdout);
 }
