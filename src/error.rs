@@ -217,8 +217,8 @@ fn auth_hint(e: &ServiceError) -> String {
          ims:images:share (and ims:images:get for the listing) in this project"
             .to_string()
     } else {
-        "check the credentials of the profile in use (ims-share never retries a 401: five bad \
-         AK/SK signatures lock the key for five minutes)"
+        "check the credentials in use (`-v` says where they were read from); ims-share never \
+         retries a 401: five bad AK/SK signatures lock the key for five minutes"
             .to_string()
     }
 }

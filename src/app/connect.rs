@@ -143,6 +143,7 @@ pub(super) fn connect(
         }
         Target::Cloud(t) => {
             let _ = sandbox;
+            out.trace(&format!("credentials: from {}", t.credentials_from));
             let http = http(settings, out, t.ca_bundle.clone(), false)?;
             Ok(Connection {
                 session: Session::connect(&t.account, http, cache(), guard)?,

@@ -187,7 +187,12 @@ fn print(out: &Output, doc: &Document) -> Exit {
 fn tell(out: &Output, report: &Report) {
     if let Some(e) = &report.error {
         out.error(e);
-        if let Some(Document::Change(doc)) = &report.doc {
+        // What was done before the failure, when anything was (an id or name refused before
+        // any request leaves an empty document: nothing to tally).
+        if let Some(Document::Change(doc)) = report.doc.as_ref().filter(|d| match d {
+            Document::Change(d) => !d.images.is_empty(),
+            _ => false,
+        }) {
             let count =
                 |s: crate::domain::Outcome| doc.images.iter().filter(|r| r.status == s).count();
             let not_sent = doc

@@ -1,7 +1,7 @@
 //! The subcommands and their own flags.
 
 pub use super::more_args::{JobsArgs, SandboxArgs, SyncArgs};
-use super::{MemberStatusArg, ModeArg, parse_duration, parse_positive};
+use super::{MemberStatusArg, ModeArg, parse_duration, parse_nonzero_duration, parse_positive};
 use clap::{Args, Subcommand};
 use std::time::Duration;
 
@@ -233,7 +233,7 @@ pub struct ChangeArgs {
     pub timeout: Duration,
 
     /// Longest pause between two polls of a job
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10s")]
+    #[arg(long, value_name = "DURATION", value_parser = parse_nonzero_duration, default_value = "10s")]
     pub interval: Duration,
 
     /// Resolve the ids and print the requests that would be sent; send no change
@@ -301,6 +301,6 @@ pub struct WaitArgs {
     pub timeout: Duration,
 
     /// Longest pause between two polls of a job
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10s")]
+    #[arg(long, value_name = "DURATION", value_parser = parse_nonzero_duration, default_value = "10s")]
     pub interval: Duration,
 }

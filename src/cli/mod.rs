@@ -25,6 +25,14 @@ pub fn parse_duration(raw: &str) -> Result<Duration, String> {
         .map_err(|e| format!("'{raw}' is not a duration ({e}): write it like 50ms, 90s, 5m or 1h"))
 }
 
+/// A duration that must not be zero (a time-out of nothing, a poll interval of nothing).
+pub(crate) fn parse_nonzero_duration(raw: &str) -> Result<Duration, String> {
+    match parse_duration(raw)? {
+        d if d.is_zero() => Err(format!("'{raw}' is zero: it must be longer than that")),
+        d => Ok(d),
+    }
+}
+
 pub(crate) fn parse_positive(raw: &str) -> Result<u64, String> {
     match raw.trim().parse::<u64>() {
         Ok(0) => Err("must be at least 1".into()),
@@ -42,7 +50,7 @@ Examples:
   ims-share accept --no-wait --all-pending > jobs.txt; ims-share wait - < jobs.txt
 
 Exit codes: 0 done, 1 refused or failed in part, 2 usage or configuration, 3 authentication,
-4 wait timed out, 5 service unreachable, 130 interrupted.";
+4 wait timed out, 5 service unreachable, 6 changes to make (sync --check), 130 interrupted.";
 
 /// Accept or reject images shared with you on Huawei Cloud, Open Telekom Cloud and OpenStack.
 ///
@@ -153,7 +161,7 @@ pub struct GlobalArgs {
     pub verbose: u8,
 
     /// Time-out of one HTTP request
-    #[arg(long = "request-timeout", global = true, value_name = "DURATION", value_parser = parse_duration, default_value = "30s")]
+    #[arg(long = "request-timeout", global = true, value_name = "DURATION", value_parser = parse_nonzero_duration, default_value = "30s")]
     pub request_timeout: Duration,
 
     /// Retries after the first attempt, for network errors, throttling and 5xx (0 turns them off)

@@ -1,6 +1,6 @@
 //! The flags of `sync`, `jobs` and `sandbox`.
 
-use super::{ModeArg, parse_duration, parse_positive};
+use super::{ModeArg, parse_duration, parse_nonzero_duration, parse_positive};
 use clap::Args;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -48,7 +48,7 @@ pub struct SyncArgs {
     pub timeout: Duration,
 
     /// Longest pause between two polls of a job
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10s")]
+    #[arg(long, value_name = "DURATION", value_parser = parse_nonzero_duration, default_value = "10s")]
     pub interval: Duration,
 }
 

@@ -235,15 +235,16 @@ fn only(refs: &[ImageRef], rows: Vec<SharedRow>) -> Result<(Vec<SharedRow>, Vec<
 /// What an empty listing means, said on stderr (an empty table shows nothing at all).
 fn nothing_listed(statuses: &[MemberStatus], filter: &Filter) -> String {
     let which = match statuses {
-        [one] => format!(" are {one}"),
+        [one] => format!("{one} "),
         _ => String::new(),
     };
-    let matching = if filter.is_empty() {
-        ""
-    } else {
-        " (with --owner / --name)"
+    let matching = match (&filter.owner, &filter.name) {
+        (Some(o), Some(n)) => format!(" from owner {o} named like '{}'", n.as_str()),
+        (Some(o), None) => format!(" from owner {o}"),
+        (None, Some(n)) => format!(" named like '{}'", n.as_str()),
+        (None, None) => String::new(),
     };
-    format!("no images shared with you{which}{matching}")
+    format!("no {which}images shared with you{matching}")
 }
 
 /// `status IMAGE...`: your member entry of each image, one GET each (names looked up first).

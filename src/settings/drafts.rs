@@ -56,7 +56,7 @@ pub(super) fn draft_change(
         return Err(Error::usage_hint(
             format!("nothing to {}: no image ids given", action.verb()),
             format!(
-                "give image ids, - to read them from standard input, or --all-pending; on a terminal (without -q or IMS_SHARE_NO_PROMPT) a list of the pending images to pick from is offered (see `ims-share {} --help`)",
+                "give image ids, - to read them from standard input, or --all-pending; on a terminal (without -q, IMS_SHARE_NO_PROMPT or TERM=dumb) a list of the pending images to pick from is offered (see `ims-share {} --help`)",
                 action.verb()
             ),
         ));

@@ -36,6 +36,8 @@ pub(crate) struct CloudTarget {
     pub(crate) secrets: Vec<String>,
     /// IAM, for `--all-projects` (the projects of the credentials).
     pub(crate) iam_endpoint: Option<Url>,
+    /// Where the credentials were read (`profile 'prod' of …`, `the environment`), for `-v`.
+    pub(crate) credentials_from: String,
 }
 
 /// The cloud side as the layers settle it, each value with where it came from.
@@ -142,6 +144,7 @@ impl Resolved {
             default_mode: self.default_mode,
             secrets,
             iam_endpoint: iam,
+            credentials_from: self.credentials_from,
         })
     }
 }

@@ -60,6 +60,8 @@ fn the_bad_input_matrix() {
     let dir = f.path("a-directory.toml");
     std::fs::create_dir_all(&dir).unwrap();
     let rows = vec![
+        row(&["--request-timeout", "0s", "status"], &["'0s' is zero"]),
+        row(&["wait", "--interval", "0ms", "x"], &["'0ms' is zero"]),
         row(
             &[
                 "accept",
