@@ -37,11 +37,13 @@ pub(super) fn grid(d: &SyncDoc) -> Grid {
     if d.dry_run {
         return Grid {
             columns: vec![
+                // Dropped first when narrow: the owner, then the name; never the rule, which
+                // the legend under the table explains.
                 fixed("IMAGE", 0),
-                text("NAME", 16, 3),
-                fixed("OWNER", 1),
+                text("NAME", 16, 2),
+                fixed("OWNER", 3),
                 status_col("STATUS"),
-                fixed("RULE", 1),
+                fixed("RULE", 0),
                 fixed("ACTION", 0),
             ],
             rows: d
@@ -78,7 +80,7 @@ pub(super) fn grid(d: &SyncDoc) -> Grid {
             fixed("IMAGE", 0),
             text("NAME", 16, 2),
             status_col("STATUS"),
-            fixed("RULE", 1),
+            fixed("RULE", 0),
             fixed("ACTION", 0),
             text("ERROR", 24, 0),
         ],
