@@ -5,6 +5,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod pick;
+mod term;
 
 pub(crate) use pick::restore_terminal;
 
@@ -92,9 +93,8 @@ impl Output {
     /// and its progress is one line of the run's progress lines.
     pub(crate) fn for_target(&self, label: &str) -> Arc<Output> {
         if self.config.progress {
-            lock(&self.multi).get_or_insert_with(|| {
-                MultiProgress::with_draw_target(ProgressDrawTarget::stderr())
-            });
+            lock(&self.multi)
+                .get_or_insert_with(|| MultiProgress::with_draw_target(term::stderr()));
         }
         Arc::new(Output {
             config: self.config.clone(),
@@ -113,8 +113,13 @@ impl Output {
 
     /// No spinner from now on, and none left on screen.
     pub(crate) fn close(&self) {
-        self.closed.store(true, Ordering::SeqCst);
-        self.clear_spinner();
+        {
+            let mut spinner = lock(&self.spinner);
+            self.closed.store(true, Ordering::SeqCst);
+            if let Some(pb) = spinner.take() {
+                pb.finish_and_clear();
+            }
+        }
         if let Some(m) = lock(&self.multi).as_ref() {
             let _ = m.clear();
             // Targets still running after Ctrl-C may not draw their lines again.
@@ -207,17 +212,22 @@ impl Output {
 
     /// Starts (or re-labels) the spinner, when progress is shown at all.
     pub(crate) fn spin(&self, message: &str) {
-        if !self.config.progress || self.closed.load(Ordering::SeqCst) {
+        if !self.config.progress {
             return;
         }
+        // Checked under the lock `close` takes: a worker still running after Ctrl-C cannot
+        // draw a spinner between the close and the report.
         let mut spinner = lock(&self.spinner);
+        if self.closed.load(Ordering::SeqCst) {
+            return;
+        }
         match spinner.as_ref() {
             Some(pb) => pb.set_message(message.to_string()),
             None => {
                 let multi = lock(&self.multi).clone();
                 let pb = match (&multi, &self.prefix) {
                     (Some(m), Some(_)) => m.add(ProgressBar::new_spinner()),
-                    _ => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
+                    _ => ProgressBar::with_draw_target(None, term::stderr()),
                 };
                 let template = if self.prefix.is_some() {
                     "{prefix} {spinner} {msg}"

@@ -357,7 +357,8 @@ fn f13_an_empty_listing_says_so() {
     r.code(0);
     assert!(r.stdout.is_empty());
     assert!(
-        r.stderr.contains("no images shared with you named like 'no-such-*'"),
+        r.stderr
+            .contains("no images shared with you named like 'no-such-*'"),
         "{}",
         r.stderr
     );

@@ -243,3 +243,108 @@ fn several_targets_get_no_picker_but_a_usage_error() {
     assert!(!screen.contains("which images?"), "{screen}");
     assert!(f.writes().is_empty());
 }
+
+/// The screen a terminal of `cols` columns would show after `bytes`: enough of a terminal for
+/// what ims-share writes (text, `\r`, `\n`, clear line, cursor up; other sequences skipped),
+/// wrapping at the last column as terminals do.
+fn screen(bytes: &str, cols: usize) -> Vec<String> {
+    let mut rows: Vec<Vec<char>> = vec![Vec::new()];
+    let (mut row, mut col) = (0usize, 0usize);
+    let mut chars = bytes.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => col = 0,
+            '\n' => {
+                row += 1;
+                col = 0;
+            }
+            '\x1b' => {
+                if chars.peek() != Some(&'[') {
+                    continue;
+                }
+                chars.next();
+                let mut arg = String::new();
+                let mut end = ' ';
+                for d in chars.by_ref() {
+                    if d.is_ascii_alphabetic() || d == '~' {
+                        end = d;
+                        break;
+                    }
+                    arg.push(d);
+                }
+                let n: usize = arg.trim_start_matches('?').parse().unwrap_or(1);
+                match end {
+                    'A' => row = row.saturating_sub(n),
+                    'B' => row += n,
+                    'K' if arg == "2" => rows[row].clear(),
+                    'K' => rows[row].truncate(col),
+                    _ => {}
+                }
+            }
+            c if c.is_control() => {}
+            c => {
+                if col == cols {
+                    row += 1;
+                    col = 0;
+                }
+                while rows.len() <= row {
+                    rows.push(Vec::new());
+                }
+                let line = &mut rows[row];
+                while line.len() < col {
+                    line.push(' ');
+                }
+                if col < line.len() {
+                    line[col] = c;
+                } else {
+                    line.push(c);
+                }
+                col += 1;
+            }
+        }
+        while rows.len() <= row {
+            rows.push(Vec::new());
+        }
+    }
+    rows.into_iter()
+        .map(|r| r.into_iter().collect::<String>().trim_end().to_string())
+        .collect()
+}
+
+#[test]
+fn ctrl_c_typed_at_the_terminal_leaves_no_spinner_on_screen() {
+    let f = Fixture::with(
+        seeded(),
+        ims_share::emulator::Knobs {
+            job_duration: Some(Duration::from_secs(3600)),
+            ..Default::default()
+        },
+    );
+    let mut cmd = on_a_terminal(&f, &["reject", ims_share::emulator::seed::images::UBUNTU]);
+    // A session of its own with the terminal as its controlling terminal, so that ^C typed
+    // there is a SIGINT for it (and echoed as a person would see it).
+    // SAFETY: setsid and ioctl are async-signal-safe; nothing else runs between fork and exec.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut cmd, || {
+            libc::setsid();
+            libc::ioctl(0, libc::TIOCSCTTY as _, 0);
+            Ok(())
+        });
+    }
+    let mut s = Session::start(cmd);
+    s.wait_for("waiting for 1 job");
+    s.press("\x03");
+    let (code, text) = s.exit();
+    assert_eq!(code, 130, "{text}");
+    let shown = screen(&text, 100);
+    assert!(
+        !shown.iter().any(|l| l.contains("waiting for")),
+        "{}",
+        shown.join("\n")
+    );
+    assert!(
+        shown.iter().any(|l| l.contains("resume with")),
+        "{}",
+        shown.join("\n")
+    );
+}
