@@ -5,8 +5,10 @@ use crate::error::Error;
 use reqwest::Url;
 
 /// An endpoint URL, checked: https, or http on a loopback address only.
-pub(crate) fn endpoint_url(raw: &str, origin: &str) -> Result<Url, Error> {
-    let url = Url::parse(raw.trim()).map_err(|e| {
+pub(crate) fn endpoint_url(raw_given: &str, origin: &str) -> Result<Url, Error> {
+    // Messages show the endpoint without what a user name or password in it would reveal.
+    let raw = &*without_userinfo(raw_given);
+    let url = Url::parse(raw_given.trim()).map_err(|e| {
         Error::usage_hint(
             format!("invalid endpoint '{raw}' ({origin}): {e}"),
             "write it as a full URL, e.g. https://ims.eu-de.otc.t-systems.com",
@@ -16,6 +18,12 @@ pub(crate) fn endpoint_url(raw: &str, origin: &str) -> Result<Url, Error> {
         return Err(Error::usage(format!(
             "invalid endpoint '{raw}' ({origin}): no host"
         )));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::usage_hint(
+            format!("invalid endpoint '{raw}' ({origin}): it carries a user name or password"),
+            "credentials do not belong in the URL (it is printed in resume lines and kept in the journal): set them in the profile or the environment",
+        ));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::usage(format!(
@@ -34,6 +42,20 @@ pub(crate) fn endpoint_url(raw: &str, origin: &str) -> Result<Url, Error> {
         other => Err(Error::usage(format!(
             "invalid endpoint '{raw}' ({origin}): scheme '{other}' is not http or https"
         ))),
+    }
+}
+
+/// `https://user:secret@host/x` as `https://***@host/x`: the part of the authority before
+/// its last `@` hidden.
+fn without_userinfo(raw: &str) -> std::borrow::Cow<'_, str> {
+    let start = raw.find("://").map(|i| i + 3).unwrap_or(0);
+    let end = raw[start..]
+        .find(['/', '?', '#'])
+        .map(|i| start + i)
+        .unwrap_or(raw.len());
+    match raw[start..end].rfind('@') {
+        Some(at) => format!("{}***{}", &raw[..start], &raw[start + at..]).into(),
+        None => raw.into(),
     }
 }
 
@@ -70,6 +92,25 @@ mod tests {
         assert!(endpoint_url("ims.eu-de.otc.t-systems.com", "x").is_err());
         assert!(endpoint_url("ftp://x", "x").is_err());
         assert!(endpoint_url("https://x/?a=b", "x").is_err());
+    }
+
+    #[test]
+    fn a_user_name_or_password_in_an_endpoint_is_refused_without_showing_it() {
+        for raw in [
+            "http://alice:s3cret@127.0.0.1:8787",
+            "https://alice:s3cret@ims.example.com/v2",
+            "https://s3cret@ims.example.com",
+            "https://alice:s3cret@ims .example.com",
+        ] {
+            let e = endpoint_url(raw, "--endpoint").unwrap_err();
+            let text = format!("{e} {}", e.info().message);
+            assert!(!text.contains("s3cret"), "{raw}: {text}");
+            assert_eq!(e.exit(), crate::error::Exit::Usage);
+        }
+        assert_eq!(
+            without_userinfo("https://a:b@h:1/p@x"),
+            "https://***@h:1/p@x"
+        );
     }
 
     #[test]
