@@ -58,6 +58,7 @@ impl JournalHook {
                 hcloud_profile: (label.via == Via::Hcloud)
                     .then(|| label.profile.clone())
                     .flatten(),
+                config: label.config.clone(),
             },
             out,
             warned: Arc::new(AtomicBool::new(false)),

@@ -69,6 +69,9 @@ pub(crate) struct TargetInfo {
     pub(crate) project_name: Option<String>,
     #[serde(skip)]
     pub(crate) via: Via,
+    /// The config file named by `--config` or `IMS_SHARE_CONFIG` (absolute), if any.
+    #[serde(skip)]
+    pub(crate) config: Option<String>,
 }
 
 /// Where the name in `profile` comes from.
@@ -116,6 +119,9 @@ pub(crate) struct JournalTarget {
     /// `--hcloud-profile`: the KooCLI profile (`profile` holds the same name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) hcloud_profile: Option<String>,
+    /// The config file that named the profile, when not the default one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) config: Option<String>,
 }
 
 /// One job, as the journal knows it (`ims-share jobs`: `{"jobs":[...]}`).

@@ -115,11 +115,21 @@ pub(crate) struct Settings {
 }
 
 pub(crate) fn from_cli(
-    cli: Cli,
+    mut cli: Cli,
     env: &Env,
     stdin: &mut dyn Read,
     terminal: Terminal,
 ) -> Result<Settings, Error> {
+    // Files named on the command line, made absolute: resume lines and the journal must find
+    // them again from another directory.
+    for path in [&mut cli.global.config, &mut cli.global.sandbox_state]
+        .into_iter()
+        .flatten()
+    {
+        if let Ok(p) = std::path::absolute(&*path) {
+            *path = p;
+        }
+    }
     let g = &cli.global;
     secrets::set_interactive(terminal.stdin);
     let output = looks::output_config(g, env, terminal);

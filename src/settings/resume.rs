@@ -127,6 +127,10 @@ pub(super) fn flags_for(g: &cli::GlobalArgs, t: &JournalTarget) -> cli::GlobalAr
         .profile
         .clone()
         .filter(|p| p != "sandbox" || t.sandbox_state.is_none());
+    // The config file that named the profile, unless the command line names one.
+    if one.config.is_none() {
+        one.config = t.config.as_ref().map(PathBuf::from);
+    }
     // The name came from clouds.yaml or KooCLI's config, not from the config file.
     if t.os_cloud.is_some() || t.hcloud_profile.is_some() {
         one.profile = None;
@@ -190,7 +194,14 @@ pub(super) fn wait_runs(
             None => g.clone(),
         };
         let ids: Vec<String> = jobs.iter().map(ToString::to_string).collect();
-        let mut planned = match plan(&one, env, config, &draft.with_jobs(jobs), owners, warnings) {
+        // The job's own config file, when the journal names one the command line did not.
+        let planned = if one.config != g.config {
+            ConfigRead::read(&one, env, warnings)
+                .and_then(|own| plan(&one, env, &own, &draft.with_jobs(jobs), owners, warnings))
+        } else {
+            plan(&one, env, config, &draft.with_jobs(jobs), owners, warnings)
+        };
+        let mut planned = match planned {
             Ok(p) => p,
             // A job whose account is gone (a profile renamed or removed since) costs itself,
             // not the other jobs.

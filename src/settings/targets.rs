@@ -11,6 +11,7 @@ use super::{Owners, Target};
 use crate::cli;
 use crate::error::Error;
 use crate::report::TargetInfo;
+use std::path::PathBuf;
 
 /// One target of the run and what to do there.
 #[derive(Debug, Clone)]
@@ -89,6 +90,11 @@ fn plan_one(
 fn label_of(target: &Target, g: &cli::GlobalArgs, env: &Env) -> TargetInfo {
     use crate::api::account::ProjectRef;
     use crate::report::Via;
+    let config = g
+        .config
+        .clone()
+        .or_else(|| env.get("IMS_SHARE_CONFIG").map(PathBuf::from))
+        .map(|p| std::path::absolute(&p).unwrap_or(p).display().to_string());
     let (profile, via) = match (&g.profile, &g.os_cloud, &g.hcloud_profile) {
         (Some(p), _, _) => (Some(p.clone()), Via::Profile),
         (None, Some(c), _) => (Some(c.clone()), Via::OsCloud),
@@ -111,6 +117,7 @@ fn label_of(target: &Target, g: &cli::GlobalArgs, env: &Env) -> TargetInfo {
                 project_id,
                 project_name,
                 via,
+                config,
             }
         }
         #[cfg(feature = "sandbox")]
@@ -127,6 +134,7 @@ fn label_of(target: &Target, g: &cli::GlobalArgs, env: &Env) -> TargetInfo {
             project_id: project_id.clone(),
             project_name: region.clone().filter(|_| project_id.is_none()),
             via: Via::Profile,
+            config: None,
         },
     }
 }

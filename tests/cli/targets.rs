@@ -843,3 +843,41 @@ fn account_flags_that_agree_with_the_journal_keep_its_region_and_project() {
     other.code(1);
     assert!(other.stdout.contains("\tnot_found\t"), "{}", other.stdout);
 }
+
+#[test]
+fn a_job_submitted_with_another_config_file_is_resumed_from_anywhere() {
+    let f = Fixture::new();
+    let dir = f.path("team");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("team.toml"), profiles(&f)).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            dir.join("team.toml"),
+            std::fs::Permissions::from_mode(0o600),
+        )
+        .unwrap();
+    }
+    // A relative --config, from the directory that holds it.
+    let submit = run(f.bare().current_dir(&dir).args([
+        "--config",
+        "team.toml",
+        "--profile",
+        "good",
+        "reject",
+        "--no-wait",
+        img::UBUNTU,
+    ]));
+    submit.code(0);
+    let job = submit.stdout.trim().to_string();
+    // Elsewhere, with no flags: the journal names the file and the profile.
+    let w = run(f.bare().args(["wait", &job]));
+    w.code(0);
+    assert!(
+        w.stdout.contains("\trejected\t"),
+        "{}\n{}",
+        w.stdout,
+        w.stderr
+    );
+}
