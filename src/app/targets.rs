@@ -258,21 +258,29 @@ fn run_all(
                     *lock(&started[i]) = true;
                     let p = &planned[i].1;
                     let target_out = out.for_target(&p.label.label());
-                    let done = match crate::commands::nothing_to_do(&p.task, &target_out) {
-                        Some(report) => Done {
-                            report,
-                            project_id: None,
-                        },
-                        None => watch::work(
-                            &settings,
-                            p,
-                            &target_out,
-                            &ledgers[i],
-                            guards.of(&p.target),
-                            sandbox.as_deref(),
-                            journal.as_ref(),
-                        ),
-                    };
+                    // A bug in one target's work is that target's failure (its job ids kept),
+                    // not the end of the others.
+                    let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        match crate::commands::nothing_to_do(&p.task, &target_out) {
+                            Some(report) => Done {
+                                report,
+                                project_id: None,
+                            },
+                            None => watch::work(
+                                &settings,
+                                p,
+                                &target_out,
+                                &ledgers[i],
+                                guards.of(&p.target),
+                                sandbox.as_deref(),
+                                journal.as_ref(),
+                            ),
+                        }
+                    }))
+                    .unwrap_or_else(|_| Done {
+                        report: watch::panicked(ledgers[i].of(&p.task).as_ref()),
+                        project_id: None,
+                    });
                     target_out.clear_spinner();
                     *lock(&results[i]) = Some(done);
                 },
