@@ -76,6 +76,7 @@ impl Tracked {
             Some(e) => (Some(e.code.clone()), Some(e.message.clone())),
             None => (job.error_code.clone(), job.fail_reason.clone()),
         };
+        let finished = self.status().is_terminal();
         JobRow {
             job_id: self.job.clone(),
             job_type: job.job_type.clone(),
@@ -90,12 +91,26 @@ impl Tracked {
                 .flatten()
                 .filter_map(|r| {
                     let ok = r.is_success();
+                    let said = r
+                        .status
+                        .as_deref()
+                        .unwrap_or("")
+                        .trim()
+                        .to_ascii_lowercase();
+                    // While the job runs, an entry that says neither success nor failure is
+                    // still under way, not failed.
+                    let pending = !ok && !finished && !matches!(said.as_str(), "fail" | "failed");
                     Some(JobImageRow {
                         image_id: r.image_id.clone()?,
-                        status: if ok { "success" } else { "failed" }.into(),
-                        error: (!ok).then(|| ims::result_error(&job, r)),
+                        status: match (ok, pending) {
+                            (true, _) => "success".into(),
+                            (false, true) if said.is_empty() => "running".into(),
+                            (false, true) => said,
+                            (false, false) => "failed".into(),
+                        },
+                        error: (!ok && !pending).then(|| ims::result_error(&job, r)),
                         // Until the member says which: the job did what it was asked.
-                        outcome: if ok {
+                        outcome: if ok || pending {
                             Outcome::Submitted
                         } else {
                             Outcome::Failed
@@ -104,5 +119,51 @@ impl Tracked {
                 })
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::wire::JobResult;
+
+    fn tracked(job_status: &str, result_status: &str) -> JobImageRow {
+        let mut t = Tracked::new(
+            JobId::parse("ff8080814dbd65d7014dbe0d84db0013").unwrap(),
+            Instant::now(),
+            Instant::now(),
+        );
+        t.last = Some(Job {
+            status: Some(job_status.into()),
+            results: Some(vec![JobResult {
+                image_id: Some("6596628c-42d4-4ff1-8660-8ea5ae61f243".into()),
+                status: Some(result_status.into()),
+                ..JobResult::default()
+            }]),
+            ..Job::default()
+        });
+        t.row().images.remove(0)
+    }
+
+    #[test]
+    fn an_image_of_a_running_job_is_under_way_until_it_says_otherwise() {
+        let running = tracked("RUNNING", "RUNNING");
+        assert_eq!(
+            (
+                running.status.as_str(),
+                running.outcome,
+                running.error.is_none()
+            ),
+            ("running", Outcome::Submitted, true)
+        );
+        let failed_early = tracked("RUNNING", "FAIL");
+        assert_eq!(failed_early.outcome, Outcome::Failed);
+        // Once the job has ended, anything but success is a failure.
+        let ended = tracked("SUCCESS", "RUNNING");
+        assert_eq!(
+            (ended.status.as_str(), ended.outcome),
+            ("failed", Outcome::Failed)
+        );
+        assert_eq!(tracked("SUCCESS", "success").status, "success");
     }
 }
