@@ -175,11 +175,42 @@ impl Cache {
             project_id: project_id.to_string(),
             stored_at: now.duration_since(UNIX_EPOCH).ok().map(|d| d.as_secs()),
         };
+        self.sweep(now);
         self.write(
             &self.path("project", key),
             &serde_json::to_vec(&file)?,
             true,
         )
+    }
+
+    /// Removes project and proven entries past their day, and tokens past two days (their
+    /// names are hashes of endpoints that may never be asked again, e.g. a sandbox's port).
+    /// Looks at a bounded number of entries.
+    fn sweep(&self, now: SystemTime) {
+        if self.trust != trust::Dir::Trusted {
+            return;
+        }
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        for entry in entries.flatten().take(2000) {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let ttl = match name.split('-').next() {
+                Some("project" | "proven") => PROJECT_TTL,
+                Some("token") => 2 * PROJECT_TTL,
+                _ => continue,
+            };
+            let old = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|at| now.duration_since(at).ok())
+                .is_some_and(|age| age > ttl);
+            if old && name.ends_with(".json") {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
     }
 
     /// Whether these credentials (`key`: their fingerprint, secrets included, hashed into the
@@ -286,6 +317,32 @@ mod tests {
             project_id: Some("p1".into()),
             image_endpoints: vec![],
         }
+    }
+
+    #[test]
+    fn entries_past_their_day_are_swept_when_a_project_is_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::at(dir.path().join("c"), quiet());
+        let now = SystemTime::now();
+        cache
+            .store_project(&["http://127.0.0.1:1"], "p1", now)
+            .unwrap();
+        cache.store_listing(Vec::new(), now);
+        let count = || std::fs::read_dir(dir.path().join("c")).unwrap().count();
+        assert_eq!(count(), 2);
+        // Two days on, another sandbox port: the first entry goes, the listing stays.
+        let later = now + 2 * PROJECT_TTL;
+        cache
+            .store_project(&["http://127.0.0.1:2"], "p2", later)
+            .unwrap();
+        assert_eq!(count(), 2);
+        assert!(cache.load_project(&["http://127.0.0.1:1"], now).is_none());
+        assert_eq!(
+            cache
+                .load_project(&["http://127.0.0.1:2"], later)
+                .as_deref(),
+            Some("p2")
+        );
     }
 
     #[test]
