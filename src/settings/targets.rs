@@ -30,8 +30,17 @@ pub(super) fn plan(
     owners: &Owners,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<Planned>, Error> {
-    // The sandbox has one account: profiles name nothing there.
+    // The sandbox has one account: profiles name nothing there (said, not silently dropped).
     let profiles = if g.sandbox {
+        if let Some(p) = &g.profile {
+            let w = format!(
+                "--sandbox has an account of its own: --profile {} is not used (its credentials, endpoints and region neither); give --region to choose the sandbox's region",
+                shell_words::quote(p)
+            );
+            if !warnings.contains(&w) {
+                warnings.push(w);
+            }
+        }
         vec![None]
     } else {
         profile_names(g, env, config)?
