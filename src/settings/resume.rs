@@ -1,6 +1,8 @@
-//! `wait` on the accounts of the journal: without account flags (or with `--unfinished`), each
-//! job goes where the journal says it was submitted; jobs it does not know go to the account
-//! the flags and environment choose.
+//! `wait` and `status --job` on the accounts of the journal: each job goes where the journal
+//! says it was submitted, when the account flags given (if any) agree with that account; jobs
+//! it does not know, or whose record the flags contradict, go to the account the flags and
+//! environment choose. `--unfinished` (and `ims-share jobs`) take the journal's jobs of the
+//! accounts the flags choose ([`JournalFilter`]).
 
 use super::Owners;
 use super::env::Env;
@@ -14,8 +16,7 @@ use crate::journal::{self, JournalTarget};
 use crate::report::TargetInfo;
 use std::path::PathBuf;
 
-/// The account flags given on the command line: with none, `wait` may take the account from
-/// the journal.
+/// Whether any account flag was given on the command line.
 pub(super) fn account_flags_given(g: &cli::GlobalArgs) -> bool {
     g.profile.is_some()
         || g.region.is_some()
