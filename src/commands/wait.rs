@@ -5,14 +5,14 @@ use crate::api::glance;
 use crate::api::session::Session;
 use crate::commands::Report;
 use crate::commands::{Ledger, resume_line};
-use crate::domain::{ImageId, JobId, MemberStatus, Outcome};
+use crate::domain::{ImageId, JobId, JobStatus, MemberStatus, Outcome};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 const MEMBER_CONCURRENCY: usize = 8;
 use crate::error::Exit;
 use crate::output::Output;
 use crate::poll::{Jobs, Missing, Tracked, WaitEnd, wait_jobs};
-use crate::report::{Document, JobsDoc};
+use crate::report::{Document, ErrorInfo, JobImageRow, JobsDoc, code};
 use crate::settings::WaitTask;
 use crate::sync::lock;
 use crate::text::s;
@@ -104,6 +104,44 @@ fn settle_outcomes(session: &Session, doc: &mut JobsDoc) {
     }
 }
 
+/// A job whose answer names no image (still starting, or a service that leaves
+/// `entities.results` out) is reported with the images the journal recorded for it: under way
+/// while it runs, failed with it, and otherwise settled by their member (one GET each).
+fn with_recorded_images(doc: &mut JobsDoc, recorded: &[(JobId, Vec<String>)]) {
+    for job in doc.jobs.iter_mut().filter(|j| j.images.is_empty()) {
+        let Some((_, images)) = recorded.iter().find(|(id, _)| *id == job.job_id) else {
+            continue;
+        };
+        if job.status == JobStatus::NotFound {
+            continue;
+        }
+        let failed = job.status.is_failure();
+        job.images = images
+            .iter()
+            .filter(|id| ImageId::parse(id).is_some())
+            .map(|id| JobImageRow {
+                image_id: id.clone(),
+                status: job.status.as_str().to_string(),
+                error: failed.then(|| {
+                    ErrorInfo::new(
+                        job.error_code
+                            .clone()
+                            .unwrap_or_else(|| code::JOB_FAILED.into()),
+                        job.fail_reason
+                            .clone()
+                            .unwrap_or_else(|| "the job failed".into()),
+                    )
+                }),
+                outcome: if failed {
+                    Outcome::Failed
+                } else {
+                    Outcome::Submitted
+                },
+            })
+            .collect();
+    }
+}
+
 /// `wait JOB...` and `status --job JOB...`.
 pub(crate) fn run(session: &Session, out: &Output, task: &WaitTask, ledger: &WaitLedger) -> Report {
     let start = Instant::now();
@@ -133,6 +171,7 @@ pub(crate) fn run(session: &Session, out: &Output, task: &WaitTask, ledger: &Wai
     );
     out.clear_spinner();
     let mut doc = ledger.doc();
+    with_recorded_images(&mut doc, &task.images);
     if doc.per_image && !matches!(end, WaitEnd::Interrupted) {
         settle_outcomes(session, &mut doc);
     }

@@ -31,6 +31,7 @@ pub(super) fn draft_wait(w: &cli::WaitArgs, stdin: &mut dyn Read) -> Result<Draf
             once: false,
             elsewhere: false,
             recorded: false,
+            images: Vec::new(),
         }),
         mode_flag: None,
     })
@@ -159,6 +160,7 @@ pub(super) fn draft_status(s: &cli::StatusArgs, stdin: &mut dyn Read) -> Result<
             unfinished: false,
             elsewhere: false,
             recorded: false,
+            images: Vec::new(),
         })
     } else if !s.ids.is_empty() && !s.long {
         Task::StatusMembers {

@@ -13,6 +13,7 @@ mod endpoints;
 pub(crate) mod env;
 mod hcloud;
 mod ids;
+mod journal_filter;
 mod layers;
 mod looks;
 mod owners;

@@ -106,6 +106,9 @@ pub(crate) struct WaitTask {
     /// The account is the one the journal recorded for these jobs: a job it does not hold is
     /// gone (expired, or the sandbox was reset), and the journal may say so.
     pub(crate) recorded: bool,
+    /// The images the journal recorded for these jobs: a job whose answer names none (still
+    /// starting, or a service that leaves `entities.results` out) is reported with them.
+    pub(crate) images: Vec<(JobId, Vec<String>)>,
 }
 
 #[derive(Debug, Clone)]

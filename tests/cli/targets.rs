@@ -881,3 +881,32 @@ fn a_job_submitted_with_another_config_file_is_resumed_from_anywhere() {
         w.stderr
     );
 }
+
+#[test]
+fn a_job_still_starting_is_reported_with_the_images_the_journal_recorded() {
+    let f = Fixture::with(
+        seeded(),
+        ims_share::emulator::Knobs {
+            job_duration: Some(std::time::Duration::from_secs(3600)),
+            ..Default::default()
+        },
+    );
+    let submit = run(f
+        .cmd()
+        .args(["reject", "--no-wait", img::UBUNTU, img::RHEL]));
+    submit.code(0);
+    let job = submit.stdout.trim().to_string();
+    let w = run(f
+        .cmd()
+        .args(["wait", &job, "--timeout", "1s", "-o", "plain"]));
+    w.code(4);
+    let rows: Vec<&str> = w.stdout.lines().collect();
+    assert_eq!(rows.len(), 2, "{}", w.stdout);
+    for (row, image) in rows.iter().zip([img::UBUNTU, img::RHEL]) {
+        assert!(
+            row.starts_with(&format!("{image}\tsubmitted\t{job}")),
+            "{}",
+            w.stdout
+        );
+    }
+}
