@@ -348,3 +348,67 @@ fn ctrl_c_typed_at_the_terminal_leaves_no_spinner_on_screen() {
         shown.join("\n")
     );
 }
+
+#[test]
+fn several_targets_draw_one_progress_line_each_and_leave_none() {
+    let f = Fixture::with(
+        seeded(),
+        ims_share::emulator::Knobs {
+            job_duration: Some(Duration::from_secs(3600)),
+            ..Default::default()
+        },
+    );
+    let url = f.url();
+    let mut cmd = on_a_terminal(
+        &f,
+        &[
+            "--iam-endpoint",
+            &url,
+            "--region",
+            "eu-de,eu-nl",
+            "--all-projects",
+            "reject",
+            ims_share::emulator::seed::images::UBUNTU,
+        ],
+    );
+    // SAFETY: as in the test above.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut cmd, || {
+            libc::setsid();
+            libc::ioctl(0, libc::TIOCSCTTY as _, 0);
+            Ok(())
+        });
+    }
+    let mut s = Session::start(cmd);
+    let progress = |shown: &[String]| -> Vec<String> {
+        shown
+            .iter()
+            .filter(|l| l.contains("waiting for"))
+            .cloned()
+            .collect()
+    };
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let lines = progress(&screen(&s.text(), 100));
+        if lines.len() == 3 {
+            // One row per target, each starting with its target.
+            assert!(
+                lines.iter().all(|l| l.starts_with("-/eu-")),
+                "{}",
+                lines.join("\n")
+            );
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{}",
+            screen(&s.text(), 100).join("\n")
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    s.press("\x03");
+    let (code, text) = s.exit();
+    assert_eq!(code, 130, "{text}");
+    let shown = screen(&text, 100);
+    assert!(progress(&shown).is_empty(), "{}", shown.join("\n"));
+}
