@@ -20,10 +20,11 @@ pub(super) enum Looked {
     Stop(Vec<(usize, Outcome)>),
 }
 
-/// The refs of a change that would send, when they hold a name.
+/// The refs of a change, when they hold a name (a dry run too: it plans what the run would
+/// do, and the run would stop).
 fn names_of(task: &Task) -> Option<&[ImageRef]> {
     match task {
-        Task::Change(c) if !c.dry_run => match &c.selection {
+        Task::Change(c) => match &c.selection {
             Selection::Images(refs) if lookup::has_names(refs) => Some(refs),
             _ => None,
         },

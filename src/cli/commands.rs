@@ -1,7 +1,7 @@
 //! The subcommands and their own flags.
 
 pub use super::more_args::{JobsArgs, SandboxArgs, SyncArgs};
-use super::{MemberStatusArg, ModeArg, parse_duration, parse_nonzero_duration, parse_positive};
+use super::{MemberStatusArg, ModeArg, parse_nonzero_duration, parse_positive};
 use clap::{Args, Subcommand};
 use std::time::Duration;
 
@@ -229,7 +229,7 @@ pub struct ChangeArgs {
     pub no_wait: bool,
 
     /// Give up waiting after this long (exit 4, job ids printed)
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10m")]
+    #[arg(long, value_name = "DURATION", value_parser = parse_nonzero_duration, default_value = "10m")]
     pub timeout: Duration,
 
     /// Longest pause between two polls of a job
@@ -297,7 +297,7 @@ pub struct WaitArgs {
     pub unfinished: bool,
 
     /// Give up after this long (exit 4, job ids printed)
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10m")]
+    #[arg(long, value_name = "DURATION", value_parser = parse_nonzero_duration, default_value = "10m")]
     pub timeout: Duration,
 
     /// Longest pause between two polls of a job

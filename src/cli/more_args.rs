@@ -44,7 +44,7 @@ pub struct SyncArgs {
     pub no_wait: bool,
 
     /// Give up waiting after this long (exit 4, job ids printed)
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10m")]
+    #[arg(long, value_name = "DURATION", value_parser = parse_nonzero_duration, default_value = "10m")]
     pub timeout: Duration,
 
     /// Longest pause between two polls of a job

@@ -17,6 +17,15 @@ use crate::journal::{self, JournalTarget};
 use crate::report::TargetInfo;
 use std::path::PathBuf;
 
+/// Flags that make a run of several targets: lists or globs, `--all-projects`.
+fn several_targets(g: &cli::GlobalArgs) -> bool {
+    let many = |v: &Option<String>| {
+        v.as_deref()
+            .is_some_and(|v| v.contains([',', '*', '?', '[']))
+    };
+    many(&g.profile) || many(&g.region) || g.all_projects
+}
+
 /// Whether any account flag was given on the command line.
 pub(super) fn account_flags_given(g: &cli::GlobalArgs) -> bool {
     g.profile.is_some()
@@ -161,7 +170,6 @@ pub(super) fn flags_for(g: &cli::GlobalArgs, t: &JournalTarget) -> cli::GlobalAr
     if let Some(state) = &t.sandbox_state {
         one.sandbox = true;
         one.sandbox_state = Some(PathBuf::from(state));
-        one.region = None;
     }
     one
 }
@@ -184,10 +192,12 @@ pub(super) fn wait_runs(
 ) -> Result<(Vec<Planned>, bool), Error> {
     let filter = match (unfinished, account_flags_given(g)) {
         (true, _) => Some(JournalFilter::from_flags(g, "wait --unfinished")?),
-        // Flags that name no recorded account (`--endpoint`...): their account, as given.
+        // Flags that name no recorded account (`--endpoint`...), or several targets (every
+        // target then looks for every job, and each job is reported where it lives): the
+        // flags' accounts, as given.
         (false, true) => match JournalFilter::from_flags(g, "wait") {
-            Ok(f) => Some(f),
-            Err(_) => return Ok((plan(g, env, config, draft, owners, warnings)?, false)),
+            Ok(f) if !several_targets(g) => Some(f),
+            _ => return Ok((plan(g, env, config, draft, owners, warnings)?, false)),
         },
         (false, false) => None,
     };
@@ -202,6 +212,7 @@ pub(super) fn wait_runs(
     }
     let mut runs = Vec::new();
     let mut first_error = None;
+    let mut left_out: Vec<String> = Vec::new();
     for (recorded, jobs) in groups {
         let one = match &recorded {
             Some(t) => flags_for(g, t),
@@ -221,14 +232,26 @@ pub(super) fn wait_runs(
             // not the other jobs.
             Err(e) if recorded.is_some() => {
                 let t = recorded.as_ref().expect("recorded");
-                warnings.push(format!(
+                left_out.push(format!(
                     "not waiting for {} (the journal has {} on {}): {e}; give the account's flags, e.g. ims-share --profile NAME wait {}",
                     ids.join(", "),
                     if ids.len() == 1 { "it" } else { "them" },
                     describe(t),
                     ids.join(" ")
                 ));
-                first_error.get_or_insert(e);
+                // Said in full when it is the only failure and nothing else runs.
+                let context = format!(
+                    "cannot wait for {} on the account the journal recorded ({})",
+                    ids.join(", "),
+                    describe(t)
+                );
+                first_error.get_or_insert(match e {
+                    Error::Usage { message, hint } => Error::Usage {
+                        message: format!("{context}: {message}"),
+                        hint,
+                    },
+                    other => other,
+                });
                 continue;
             }
             Err(e) => return Err(e),
@@ -256,8 +279,12 @@ pub(super) fn wait_runs(
         runs.extend(planned);
     }
     match (runs.is_empty(), first_error) {
+        // Nothing else runs: the one error says which jobs and why.
         (true, Some(e)) => Err(e),
-        (_, skipped) => Ok((runs, skipped.is_some())),
+        (_, skipped) => {
+            warnings.extend(left_out);
+            Ok((runs, skipped.is_some()))
+        }
     }
 }
 

@@ -32,10 +32,27 @@ pub(super) fn plan(
 ) -> Result<Vec<Planned>, Error> {
     // The sandbox has one account: profiles name nothing there (said, not silently dropped).
     let profiles = if g.sandbox {
-        if let Some(p) = &g.profile {
+        let unused: Vec<String> = [
+            g.profile
+                .as_ref()
+                .map(|p| format!("--profile {}", shell_words::quote(p))),
+            g.endpoint.as_ref().map(|_| "--endpoint".to_string()),
+            g.iam_endpoint
+                .as_ref()
+                .map(|_| "--iam-endpoint".to_string()),
+            g.os_cloud.as_ref().map(|_| "--os-cloud".to_string()),
+            g.hcloud_profile
+                .as_ref()
+                .map(|_| "--hcloud-profile".to_string()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !unused.is_empty() {
             let w = format!(
-                "--sandbox has an account of its own: --profile {} is not used (its credentials, endpoints and region neither); give --region to choose the sandbox's region",
-                shell_words::quote(p)
+                "--sandbox has an account of its own: {} {} not used; --region chooses the sandbox's region",
+                unused.join(", "),
+                if unused.len() == 1 { "is" } else { "are" }
             );
             if !warnings.contains(&w) {
                 warnings.push(w);

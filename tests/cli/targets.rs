@@ -472,6 +472,17 @@ fn a_job_whose_account_is_gone_costs_itself_not_the_others() {
         w.stderr
     );
     assert!(w.stderr.contains("no profile 'good2'"), "{}", w.stderr);
+    // That job alone: one error naming the job and the account the journal has for it.
+    let alone = run(f.bare().args(["wait", gone.stdout.trim()]));
+    alone.code(2);
+    assert!(
+        alone.stderr.contains(&format!(
+            "cannot wait for {} on the account the journal recorded (good2/eu-nl/",
+            gone.stdout.trim()
+        )),
+        "{}",
+        alone.stderr
+    );
 }
 
 #[test]
@@ -758,6 +769,16 @@ fn a_name_one_target_lacks_stops_every_target_before_anything_is_sent() {
         "{}",
         r.stderr
     );
+    // A dry run plans what the run would do: nothing, anywhere.
+    let dry = run(f.bare().args(targets).args([
+        "reject",
+        "--dry-run",
+        "rhel-9.5-golden-2026.11",
+        "-o",
+        "plain",
+    ]));
+    dry.code(2);
+    assert!(!dry.stdout.contains("PUT"), "{}", dry.stdout);
     // A name every target knows goes ahead everywhere.
     let r = run(f.bare().args(targets).args([
         "reject",
@@ -909,4 +930,69 @@ fn a_job_still_starting_is_reported_with_the_images_the_journal_recorded() {
             w.stdout
         );
     }
+}
+
+#[test]
+fn a_wait_over_several_regions_reports_a_journal_job_in_its_own_region() {
+    let f = Fixture::new();
+    f.write_config(&profiles(&f), 0o600);
+    let submit = run(f.bare().args([
+        "--profile",
+        "good",
+        "--region",
+        "eu-nl",
+        "reject",
+        "--no-wait",
+        img::UBUNTU,
+    ]));
+    submit.code(0);
+    let job = submit.stdout.trim().to_string();
+    let unknown = "ff8080814dbd65d7014dbe0d84db0013";
+    let w = run(f.bare().args([
+        "--profile",
+        "good",
+        "--region",
+        "eu-de,eu-nl",
+        "wait",
+        &job,
+        unknown,
+        "-o",
+        "json",
+    ]));
+    w.code(1);
+    let doc: Value = serde_json::from_str(&w.stdout).unwrap();
+    let targets = doc["targets"].as_array().unwrap();
+    // The two targets the flags name, no third one for the journal's record.
+    let labels: Vec<String> = targets.iter().map(target_of).collect();
+    assert_eq!(labels, ["good/eu-de/eu-de", "good/eu-nl/eu-nl"]);
+    let found = |t: &Value| {
+        t["jobs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|j| j["job_id"] == job.as_str() && j["status"] == "success")
+    };
+    assert!(!found(&targets[0]) && found(&targets[1]), "{}", w.stdout);
+}
+
+#[test]
+fn the_sandbox_names_every_account_flag_it_does_not_use() {
+    let f = Fixture::new();
+    let r = run(f.bare().args([
+        "--sandbox",
+        "--endpoint",
+        "http://127.0.0.1:9",
+        "--os-cloud",
+        "lab",
+        "status",
+        "--member-status",
+        "accepted",
+    ]));
+    r.code(0);
+    assert!(
+        r.stderr
+            .contains("--sandbox has an account of its own: --endpoint, --os-cloud are not used"),
+        "{}",
+        r.stderr
+    );
 }
