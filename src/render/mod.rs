@@ -54,8 +54,16 @@ fn as_change(d: &JobsDoc) -> ChangeDoc {
 }
 pub(crate) use table::table;
 
-/// A journal's account as the TARGET column shows it.
-fn journal_target(t: &crate::report::JournalTarget) -> String {
+/// A journal's account as the TARGET column shows it. In a table (`short`), a project known
+/// only by its id shows the id's first 8 characters, as the JOB column shows job ids: a whole
+/// id would break across lines (plain rows and JSON keep it whole).
+fn journal_target(t: &crate::report::JournalTarget, short: bool) -> String {
+    let project_id = match (&t.project_name, &t.project_id) {
+        (None, Some(id)) if short && id.len() > 12 && id.is_ascii() => {
+            Some(format!("{}…", &id[..8]))
+        }
+        (_, id) => id.clone(),
+    };
     crate::report::TargetInfo {
         profile: if t.sandbox_state.is_some() {
             Some("sandbox".into())
@@ -64,7 +72,7 @@ fn journal_target(t: &crate::report::JournalTarget) -> String {
         },
         cloud: t.cloud.clone(),
         region: t.region.clone(),
-        project_id: t.project_id.clone(),
+        project_id,
         project_name: t.project_name.clone(),
         ..Default::default()
     }

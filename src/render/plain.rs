@@ -38,7 +38,7 @@ pub(crate) fn plain(doc: &Document) -> String {
                 field(Some(&j.action)),
                 field(Some(&j.last_status)),
                 field(Some(&j.submitted_at)),
-                field(Some(&super::journal_target(&j.target))),
+                field(Some(&super::journal_target(&j.target, false))),
                 j.image_ids.len().to_string(),
             ]
         })),

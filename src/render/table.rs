@@ -119,7 +119,7 @@ pub(super) fn layout(doc: &Document) -> Grid {
                         j.action.clone(),
                         j.last_status.clone(),
                         j.submitted_at.clone(),
-                        super::journal_target(&j.target),
+                        super::journal_target(&j.target, true),
                         j.image_ids.len().to_string(),
                     ]
                 })

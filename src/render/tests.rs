@@ -327,3 +327,33 @@ fn a_job_status_from_the_service_cannot_drive_the_terminal_from_a_table_footer()
     );
     assert!(text.contains("running\\u{1b}]0;owned"), "{text}");
 }
+
+#[test]
+fn a_journal_project_known_by_id_only_is_shortened_in_tables_and_whole_in_plain() {
+    let doc = Document::Journal(JournalDoc {
+        jobs: vec![JournalEntry {
+            job_id: "ff8080814dbd65d7014dbe0d84db0013".into(),
+            action: "accept".into(),
+            image_ids: vec!["6596628c-42d4-4ff1-8660-8ea5ae61f243".into()],
+            target: JournalTarget {
+                profile: Some("prod".into()),
+                region: Some("eu-de".into()),
+                project_id: Some("5f2c8a1e9b3d4c7a8e6f1a2b3c4d5e6f".into()),
+                ..JournalTarget::default()
+            },
+            submitted_at: "2026-12-03T10:00:00Z".into(),
+            last_status: "success".into(),
+            last_seen_at: "2026-12-03T10:01:00Z".into(),
+        }],
+    });
+    let t = table(
+        &doc,
+        Style {
+            color: false,
+            width: Some(80),
+        },
+    );
+    assert!(t.contains("prod/eu-de/5f2c8a1e…"), "{t}");
+    assert!(!t.contains("5f2c8a1e9b3d"), "{t}");
+    assert!(plain(&doc).contains("prod/eu-de/5f2c8a1e9b3d4c7a8e6f1a2b3c4d5e6f"));
+}
