@@ -2,7 +2,9 @@
 //! and the login; for `--sandbox`, the emulator started in this process first (once for a run
 //! over several targets).
 
-use crate::api::account::{Access, Account, ProjectRef};
+use crate::api::account::Access;
+#[cfg(feature = "sandbox")]
+use crate::api::account::{Account, ProjectRef};
 use crate::api::client::{Http, HttpConfig, TraceSink};
 use crate::api::guard::Guard;
 use crate::api::session::Session;
