@@ -14,10 +14,11 @@ const PATIENCE: Duration = Duration::from_secs(30);
 /// A child on a pseudo-terminal of 100x30 (its stdin, stdout and stderr), and everything it
 /// has written so far.
 struct Session {
-    child: Child,
-    keys: std::fs::File,
+    /// `None` once `exit` has taken it.
+    child: Option<Child>,
+    keys: Option<std::fs::File>,
     screen: Arc<(Mutex<Vec<u8>>, Condvar)>,
-    reader: std::thread::JoinHandle<()>,
+    reader: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Session {
@@ -66,10 +67,10 @@ impl Session {
             }
         });
         Session {
-            child,
-            keys,
+            child: Some(child),
+            keys: Some(keys),
             screen,
-            reader,
+            reader: Some(reader),
         }
     }
 
@@ -93,29 +94,47 @@ impl Session {
     }
 
     fn press(&mut self, keys: &str) {
-        self.keys.write_all(keys.as_bytes()).unwrap();
-        self.keys.flush().unwrap();
+        let k = self.keys.as_mut().expect("open");
+        k.write_all(keys.as_bytes()).unwrap();
+        k.flush().unwrap();
     }
 
     /// The exit code once the child has ended, and all it wrote.
-    fn exit(self) -> (i32, String) {
+    fn exit(mut self) -> (i32, String) {
         let (tx, rx) = std::sync::mpsc::channel();
-        let mut child = self.child;
+        let mut child = self.child.take().expect("running");
+        let pid = child.id();
         std::thread::spawn(move || {
             let _ = tx.send(child.wait().map(|s| s.code().unwrap_or(-1)));
         });
         let code = match rx.recv_timeout(PATIENCE) {
             Ok(code) => code.unwrap(),
-            Err(_) => panic!(
-                "still running; the screen:\n{}",
-                String::from_utf8_lossy(&self.screen.0.lock().unwrap())
-            ),
+            Err(_) => {
+                // SAFETY: kill(2) on the pid of our own child, which has not been reaped.
+                unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
+                panic!(
+                    "still running; the screen:\n{}",
+                    String::from_utf8_lossy(&self.screen.0.lock().unwrap())
+                )
+            }
         };
         // The reader ends when the last descriptor of the terminal's other side is closed.
-        drop(self.keys);
-        self.reader.join().unwrap();
+        drop(self.keys.take());
+        if let Some(reader) = self.reader.take() {
+            reader.join().unwrap();
+        }
         let text = String::from_utf8_lossy(&self.screen.0.lock().unwrap()).into_owned();
         (code, text)
+    }
+}
+
+/// A test that fails before `exit` leaves no child behind.
+impl Drop for Session {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 
