@@ -1,7 +1,7 @@
 //! The subcommands and their own flags.
 
-pub use super::more_args::{JobsArgs, SandboxArgs, SyncArgs};
-use super::{MemberStatusArg, ModeArg, parse_nonzero_duration, parse_positive};
+pub use super::more_args::{JobsArgs, SandboxArgs, SendArgs, SyncArgs};
+use super::{MemberStatusArg, parse_nonzero_duration};
 use clap::{Args, Subcommand};
 use std::time::Duration;
 
@@ -208,33 +208,8 @@ pub struct ChangeArgs {
     #[arg(long, value_name = "GLOB", requires = "all_pending")]
     pub name: Option<String>,
 
-    /// Batch jobs or one request per image [default: batch; per-image for cloud = "openstack"]
-    #[arg(long, value_enum, value_name = "MODE")]
-    pub mode: Option<ModeArg>,
-
-    /// Batch mode: images per request
-    #[arg(long = "batch-size", value_name = "N", default_value = "100", value_parser = parse_positive)]
-    pub batch_size: u64,
-
-    /// Requests in flight at once
-    #[arg(long, value_name = "N", default_value = "8", value_parser = parse_positive)]
-    pub concurrency: u64,
-
-    /// Per-image mode: the member id to update [default: your project id]
-    #[arg(long = "member-id", value_name = "ID")]
-    pub member_id: Option<String>,
-
-    /// Batch mode: print the job ids and return without waiting
-    #[arg(long = "no-wait")]
-    pub no_wait: bool,
-
-    /// Give up waiting after this long (exit 4, job ids printed)
-    #[arg(long, value_name = "DURATION", value_parser = parse_nonzero_duration, default_value = "10m")]
-    pub timeout: Duration,
-
-    /// Longest pause between two polls of a job
-    #[arg(long, value_name = "DURATION", value_parser = parse_nonzero_duration, default_value = "10s")]
-    pub interval: Duration,
+    #[command(flatten)]
+    pub send: SendArgs,
 
     /// Resolve the ids and print the requests that would be sent; send no change
     #[arg(long = "dry-run")]

@@ -23,23 +23,30 @@ pub struct SyncArgs {
     #[arg(long = "include-decided")]
     pub include_decided: bool,
 
-    /// How to send the changes [default: batch on Huawei Cloud and OTC, per-image on OpenStack]
+    #[command(flatten)]
+    pub send: SendArgs,
+}
+
+/// How accept, reject and sync send their changes, and how long they wait for the jobs.
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// Batch jobs or one request per image [default: batch on Huawei Cloud and OTC, per-image on OpenStack]
     #[arg(long, value_enum, value_name = "MODE")]
     pub mode: Option<ModeArg>,
 
-    /// Images per batch request
+    /// Batch mode: images per request
     #[arg(long = "batch-size", value_name = "N", default_value = "100", value_parser = parse_positive)]
     pub batch_size: u64,
 
-    /// Requests or jobs in flight at once
+    /// Requests in flight at once
     #[arg(long, value_name = "N", default_value = "8", value_parser = parse_positive)]
     pub concurrency: u64,
 
-    /// Member (project) to change, in per-image mode [default: your project]
+    /// The member (project) to change [default: your project]: the batch body's project_id, or the member of each per-image request
     #[arg(long = "member-id", value_name = "ID")]
     pub member_id: Option<String>,
 
-    /// Submit the batch jobs and print their ids without waiting
+    /// Batch mode: print the job ids and return without waiting
     #[arg(long = "no-wait")]
     pub no_wait: bool,
 

@@ -70,14 +70,6 @@ pub(super) fn draft_change(
             v.escape_debug()
         )));
     }
-    if let Some(m) = &c.member_id
-        && !valid_project_id(m)
-    {
-        return Err(Error::usage(format!(
-            "invalid --member-id '{}'",
-            m.escape_debug()
-        )));
-    }
     let selection = if c.all_pending {
         Selection::AllPending(Filter::from_flags(&c.owner, &c.name)?)
     } else if c.ids.is_empty() {
@@ -85,26 +77,49 @@ pub(super) fn draft_change(
     } else {
         Selection::Images(image_refs(&c.ids, stdin)?)
     };
+    let (change, mode_flag) = change_task(action, selection, vault_id, &c.send, c.dry_run)?;
     Ok(Draft {
-        task: Task::Change(ChangeTask {
-            resume: String::new(),
-            action,
-            selection,
-            vault_id,
-            mode: Mode::Batch,
-            batch_size: c.batch_size as usize,
-            concurrency: c.concurrency.min(256) as usize,
-            member_id: c.member_id.clone(),
-            no_wait: c.no_wait,
-            timeout: c.timeout,
-            interval: c.interval,
-            dry_run: c.dry_run,
-        }),
-        mode_flag: c.mode.map(|m| match m {
-            ModeArg::Batch => Mode::Batch,
-            ModeArg::PerImage => Mode::PerImage,
-        }),
+        task: Task::Change(change),
+        mode_flag,
     })
+}
+
+/// The change of an accept, reject or sync from how it is sent (`SendArgs`), and the mode the
+/// flag asks for (the target settles it).
+fn change_task(
+    action: Action,
+    selection: Selection,
+    vault_id: Option<String>,
+    send: &cli::SendArgs,
+    dry_run: bool,
+) -> Result<(ChangeTask, Option<Mode>), Error> {
+    if let Some(m) = &send.member_id
+        && !valid_project_id(m)
+    {
+        return Err(Error::usage(format!(
+            "invalid --member-id '{}'",
+            m.escape_debug()
+        )));
+    }
+    let change = ChangeTask {
+        resume: String::new(),
+        action,
+        selection,
+        vault_id,
+        mode: Mode::Batch,
+        batch_size: send.batch_size as usize,
+        concurrency: send.concurrency.min(256) as usize,
+        member_id: send.member_id.clone(),
+        no_wait: send.no_wait,
+        timeout: send.timeout,
+        interval: send.interval,
+        dry_run,
+    };
+    let mode_flag = send.mode.map(|m| match m {
+        ModeArg::Batch => Mode::Batch,
+        ModeArg::PerImage => Mode::PerImage,
+    });
+    Ok((change, mode_flag))
 }
 
 /// Image ids and names from the arguments and standard input.
@@ -194,39 +209,23 @@ pub(super) fn draft_status(s: &cli::StatusArgs, stdin: &mut dyn Read) -> Result<
 }
 
 pub(super) fn draft_sync(s: &cli::SyncArgs) -> Result<Draft, Error> {
-    if let Some(m) = &s.member_id
-        && !valid_project_id(m)
-    {
-        return Err(Error::usage(format!(
-            "invalid --member-id '{}'",
-            m.escape_debug()
-        )));
-    }
+    // The action and the images come from the policy, per image.
+    let (base, mode_flag) = change_task(
+        Action::Accept,
+        Selection::Known(Vec::new()),
+        None,
+        &s.send,
+        false,
+    )?;
     Ok(Draft {
         task: Task::Sync(SyncTask {
-            base: ChangeTask {
-                resume: String::new(),
-                action: Action::Accept,
-                selection: Selection::Known(Vec::new()),
-                vault_id: None,
-                mode: Mode::Batch,
-                batch_size: s.batch_size as usize,
-                concurrency: s.concurrency.min(256) as usize,
-                member_id: s.member_id.clone(),
-                no_wait: s.no_wait,
-                timeout: s.timeout,
-                interval: s.interval,
-                dry_run: false,
-            },
+            base,
             policy: None,
             plan_only: s.dry_run || s.check,
             check: s.check,
             include_decided: s.include_decided,
             owners: super::Owners::default(),
         }),
-        mode_flag: s.mode.map(|m| match m {
-            ModeArg::Batch => Mode::Batch,
-            ModeArg::PerImage => Mode::PerImage,
-        }),
+        mode_flag,
     })
 }
