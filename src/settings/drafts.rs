@@ -12,28 +12,37 @@ use std::io::Read;
 use std::time::Duration;
 
 pub(super) fn draft_wait(w: &cli::WaitArgs, stdin: &mut dyn Read) -> Result<Draft, Error> {
-    // `accept --no-wait` over several targets prints `TARGET<tab>JOB` lines: `... | ims-share
-    // wait -` takes their jobs.
-    let (words, _) = ids::gather_jobs(&w.jobs, stdin)?;
+    let mut wait = wait_task(&w.jobs, stdin)?;
+    wait.timeout = w.timeout;
+    wait.interval = w.interval;
+    wait.unfinished = w.unfinished;
+    Ok(Draft {
+        task: Task::Wait(wait),
+        mode_flag: None,
+    })
+}
+
+/// `wait JOB...` or `status --job JOB...`: the jobs, from the arguments and standard input
+/// (where `accept --no-wait` over several targets prints `TARGET<tab>JOB` lines, whose jobs
+/// are taken), with no waiting set.
+fn wait_task(args: &[String], stdin: &mut dyn Read) -> Result<WaitTask, Error> {
+    let (words, _) = ids::gather_jobs(args, stdin)?;
     let jobs = ids::parse_all(
         &words,
         JobId::parse,
         "job id",
         "ff8080814dbd65d7014dbe0d84db0013",
     )?;
-    Ok(Draft {
-        task: Task::Wait(WaitTask {
-            resume: String::new(),
-            jobs,
-            timeout: w.timeout,
-            interval: w.interval,
-            unfinished: w.unfinished,
-            once: false,
-            elsewhere: false,
-            recorded: false,
-            images: Vec::new(),
-        }),
-        mode_flag: None,
+    Ok(WaitTask {
+        resume: String::new(),
+        jobs,
+        timeout: Duration::ZERO,
+        interval: Duration::ZERO,
+        once: false,
+        unfinished: false,
+        elsewhere: false,
+        recorded: false,
+        images: Vec::new(),
     })
 }
 
@@ -159,23 +168,9 @@ pub(super) fn draft_status(s: &cli::StatusArgs, stdin: &mut dyn Read) -> Result<
         ));
     }
     let task = if !s.job.is_empty() {
-        let (words, _) = ids::gather(&s.job, stdin)?;
-        let jobs = ids::parse_all(
-            &words,
-            JobId::parse,
-            "job id",
-            "ff8080814dbd65d7014dbe0d84db0013",
-        )?;
         Task::Wait(WaitTask {
-            resume: String::new(),
-            jobs,
-            timeout: Duration::ZERO,
-            interval: Duration::ZERO,
             once: true,
-            unfinished: false,
-            elsewhere: false,
-            recorded: false,
-            images: Vec::new(),
+            ..wait_task(&s.job, stdin)?
         })
     } else if !s.ids.is_empty() && !s.long {
         Task::StatusMembers {

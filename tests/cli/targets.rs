@@ -444,6 +444,13 @@ fn no_wait_over_several_targets_pipes_into_wait() {
         .write_stdin(submit.stdout.clone()));
     w.code(0);
     assert_eq!(w.stdout.matches("\trejected\t").count(), 2, "{}", w.stdout);
+    // `status --job -` takes the same lines.
+    let st = run(f
+        .bare()
+        .args(["status", "--job", "-"])
+        .write_stdin(submit.stdout.clone()));
+    st.code(0);
+    assert_eq!(st.stdout.matches("\tsuccess\t").count(), 2, "{}", st.stdout);
 }
 
 #[test]
