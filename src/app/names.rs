@@ -9,7 +9,7 @@ use crate::commands::lookup;
 use crate::domain::{ImageRef, MemberStatus};
 use crate::error::{Error, Exit};
 use crate::output::Output;
-use crate::settings::{Planned, Selection, Settings, Task};
+use crate::settings::{KnownImage, Planned, Selection, Settings, Task};
 use std::sync::Arc;
 
 /// What the look-up decided.
@@ -50,7 +50,7 @@ pub(super) fn look_up(
         parallel,
         false,
         &crate::interrupt::is_set,
-        &|(_, p): &(usize, Planned)| -> Result<Option<Vec<ImageRef>>, Lookup> {
+        &|(_, p): &(usize, Planned)| -> Result<Option<Vec<KnownImage>>, Lookup> {
             let Some(refs) = names_of(&p.task) else {
                 return Ok(None);
             };
@@ -65,12 +65,29 @@ pub(super) fn look_up(
             )
             .and_then(|c| lookup::list(&c.session, &MemberStatus::ALL));
             target_out.clear_spinner();
-            let ids =
-                lookup::resolve(refs, &listed.map_err(Lookup::Failed)?).map_err(Lookup::Names)?;
-            Ok(Some(ids.into_iter().map(ImageRef::Id).collect()))
+            let listed = listed.map_err(Lookup::Failed)?;
+            let ids = lookup::resolve(refs, &listed).map_err(Lookup::Names)?;
+            // What the listing says of each (its name, full-ECS or not): the run need not
+            // list again.
+            Ok(Some(
+                ids.into_iter()
+                    .map(|id| match listed.iter().find(|l| l.id == id) {
+                        Some(l) => KnownImage {
+                            id,
+                            name: l.name.clone(),
+                            whole_image: l.whole_image,
+                        },
+                        None => KnownImage {
+                            id,
+                            name: None,
+                            whole_image: false,
+                        },
+                    })
+                    .collect(),
+            ))
         },
     );
-    let answers: Vec<Result<Option<Vec<ImageRef>>, Lookup>> = answers
+    let answers: Vec<Result<Option<Vec<KnownImage>>, Lookup>> = answers
         .into_iter()
         .map(|a| a.unwrap_or(Err(Lookup::Failed(Error::Interrupted))))
         .collect();
@@ -116,9 +133,9 @@ pub(super) fn look_up(
     let mut kept = Vec::new();
     for ((slot, mut p), answer) in std::mem::take(planned).into_iter().zip(answers) {
         match answer {
-            Ok(Some(ids)) => {
+            Ok(Some(images)) => {
                 if let Task::Change(c) = &mut p.task {
-                    c.selection = Selection::Images(ids);
+                    c.selection = Selection::Resolved(images);
                 }
                 kept.push((slot, p));
             }

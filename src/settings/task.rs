@@ -23,6 +23,9 @@ pub(crate) enum Selection {
     Pick(super::Owners),
     /// Images a listing already described (`sync`): nothing more to look up.
     Known(Vec<KnownImage>),
+    /// The images given, their names already looked up in a listing that described them (a
+    /// run over several targets looks names up on every target before any sends).
+    Resolved(Vec<KnownImage>),
 }
 
 /// An image as a listing described it.
@@ -248,7 +251,7 @@ pub(super) fn finish_task(
     match &mut change.selection {
         Selection::AllPending(filter) => resolve(filter)?,
         Selection::Pick(names) => *names = owners.clone(),
-        Selection::Images(_) | Selection::Known(_) => {}
+        Selection::Images(_) | Selection::Known(_) | Selection::Resolved(_) => {}
     }
     settle_mode(&mut change, draft.mode_flag, target)?;
     Ok(Task::Change(change))

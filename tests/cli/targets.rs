@@ -795,6 +795,24 @@ fn a_name_one_target_lacks_stops_every_target_before_anything_is_sent() {
     ]));
     r.code(0);
     assert_eq!(r.stdout.matches("\trejected\t").count(), 2, "{}", r.stdout);
+    // An accept by name: the look-up's listing also tells which images are full-ECS, so no
+    // target lists its pending images a second time.
+    let pending = || {
+        f.requests()
+            .iter()
+            .filter(|q| q.path == "/v2/images" && q.raw_query.contains("member_status=pending"))
+            .count()
+    };
+    let before = pending();
+    let a = run(f.bare().args(targets).args([
+        "accept",
+        "windows-server-2022-std-2026.11",
+        "-o",
+        "plain",
+    ]));
+    a.code(0);
+    assert_eq!(a.stdout.matches("\taccepted\t").count(), 2, "{}", a.stdout);
+    assert_eq!(pending() - before, 2, "one pending listing per target");
 }
 
 #[test]

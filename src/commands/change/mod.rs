@@ -87,7 +87,7 @@ pub(crate) fn run(
                 task.action.verb()
             )),
             // The picker said why; a sync sends no empty change.
-            Selection::Pick(_) | Selection::Known(_) => {}
+            Selection::Pick(_) | Selection::Known(_) | Selection::Resolved(_) => {}
         }
         return Report::ok(
             Document::Change(ChangeDoc {

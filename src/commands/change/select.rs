@@ -104,7 +104,7 @@ pub(super) fn select(
             Ok(picked)
         }
         Selection::Pick(owners) => pick(session, out, task, owners),
-        Selection::Known(images) => Ok(images
+        Selection::Known(images) | Selection::Resolved(images) => Ok(images
             .iter()
             .map(|k| Candidate {
                 id: k.id.clone(),
