@@ -132,11 +132,11 @@ fn run(mut settings: Settings, out: &Arc<Output>) -> Result<Ran, Error> {
             Ok(Ran::One(Report::exit_only(Exit::Ok)))
         }
         Plan::Jobs(task) => Ok(Ran::One(crate::commands::jobs::list(&task, out))),
-        Plan::Idle { task, why } => {
-            out.note(&why);
-            let doc = crate::commands::empty_doc(&task).document();
-            Ok(Ran::One(Report::ok(doc, Exit::Ok)))
-        }
+        Plan::Idle(task) => Ok(Ran::One(
+            crate::commands::nothing_to_do(&task, out).unwrap_or_else(|| {
+                Report::ok(crate::commands::empty_doc(&task).document(), Exit::Ok)
+            }),
+        )),
         Plan::Run(mut run) if run.single() => {
             let journal = run
                 .journal

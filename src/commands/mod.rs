@@ -85,12 +85,15 @@ pub(crate) fn nothing_to_do(task: &Task, out: &Output) -> Option<Report> {
             ))
         }
         Task::Wait(t) if t.jobs.is_empty() => {
-            out.note(if t.unfinished {
-                "nothing to wait for: no job of the journal is unfinished"
+            out.note(&if t.unfinished {
+                format!(
+                    "nothing to wait for: no job of the journal{} is unfinished",
+                    t.chosen_by
+                )
             } else if t.once {
-                "nothing to show: no job ids on standard input"
+                "nothing to show: no job ids on standard input".to_string()
             } else {
-                "nothing to wait for: no job ids on standard input"
+                "nothing to wait for: no job ids on standard input".to_string()
             });
             Some(Report::ok(
                 Document::Jobs(JobsDoc {

@@ -40,6 +40,7 @@ fn wait_task(args: &[String], stdin: &mut dyn Read) -> Result<WaitTask, Error> {
         interval: Duration::ZERO,
         once: false,
         unfinished: false,
+        chosen_by: String::new(),
         elsewhere: false,
         recorded: false,
         images: Vec::new(),

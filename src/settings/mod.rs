@@ -69,8 +69,8 @@ pub(crate) enum Plan {
     /// `ims-share jobs`: the journal.
     Jobs(JobsTask),
     /// Nothing to do, and no account needed to say so (`wait --unfinished` with every job of
-    /// the journal finished): the empty document of the task, and why.
-    Idle { task: Task, why: String },
+    /// the journal finished, `wait -` with nothing on standard input).
+    Idle(Task),
 }
 
 #[derive(Debug, Clone)]
@@ -235,14 +235,12 @@ pub(crate) fn from_cli(
         ),
     };
     if runs.is_empty() {
-        let why = resume::nothing_to_wait_for(g, &draft)?;
+        let mut task = draft.task;
+        resume::say_chosen(g, &mut task)?;
         return Ok(Settings {
             output,
             net,
-            plan: Plan::Idle {
-                task: draft.task,
-                why,
-            },
+            plan: Plan::Idle(task),
             warnings,
             trace,
         });

@@ -288,16 +288,14 @@ pub(super) fn wait_runs(
     }
 }
 
-/// Why a `wait` (or `status --job`) that [`wait_runs`] found nothing for has nothing to do.
-pub(super) fn nothing_to_wait_for(g: &cli::GlobalArgs, draft: &Draft) -> Result<String, Error> {
-    Ok(match &draft.task {
-        Task::Wait(w) if w.unfinished => format!(
-            "nothing to wait for: no job of the journal{} is unfinished",
-            JournalFilter::from_flags(g, "wait --unfinished")?.described()
-        ),
-        Task::Wait(w) if w.once => "nothing to show: no job ids on standard input".to_string(),
-        _ => "nothing to wait for: no job ids on standard input".to_string(),
-    })
+/// A `wait --unfinished` with nothing to wait for says which accounts the flags chose.
+pub(super) fn say_chosen(g: &cli::GlobalArgs, task: &mut Task) -> Result<(), Error> {
+    if let Task::Wait(w) = task
+        && w.unfinished
+    {
+        w.chosen_by = JournalFilter::from_flags(g, "wait --unfinished")?.described();
+    }
+    Ok(())
 }
 
 /// The journal's file, unless `--no-journal` or the config's `journal = false` turn it off.

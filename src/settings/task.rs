@@ -103,6 +103,9 @@ pub(crate) struct WaitTask {
     pub(crate) once: bool,
     /// `wait --unfinished`: the jobs came from the journal.
     pub(crate) unfinished: bool,
+    /// With `--unfinished`: ` for --region eu-nl`, the account flags that chose the journal's
+    /// jobs (empty when none did), for the line that says there are none.
+    pub(crate) chosen_by: String,
     /// Other targets of the run look for the same jobs: a job this target does not hold is
     /// not said here (the run says it once, when no target holds it).
     pub(crate) elsewhere: bool,
