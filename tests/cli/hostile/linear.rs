@@ -8,32 +8,12 @@
 
 use super::server::HostileServer;
 use super::*;
-use std::os::fd::{FromRawFd, OwnedFd};
+use crate::common::openpty;
 
 /// A pseudo-terminal of 80x24: the slave for the child's stdout, and a thread draining the
 /// master (returns the number of bytes the child wrote).
 fn terminal_80x24() -> (Stdio, JoinHandle<usize>) {
-    let mut master: libc::c_int = -1;
-    let mut slave: libc::c_int = -1;
-    let size = libc::winsize {
-        ws_row: 24,
-        ws_col: 80,
-        ws_xpixel: 0,
-        ws_ypixel: 0,
-    };
-    // SAFETY: openpty writes two descriptors into the given ints; name and termios are null.
-    let rc = unsafe {
-        libc::openpty(
-            &mut master,
-            &mut slave,
-            std::ptr::null_mut(),
-            std::ptr::null(),
-            &size,
-        )
-    };
-    assert_eq!(rc, 0, "openpty");
-    // SAFETY: both descriptors were just opened and are owned by nobody else.
-    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+    let (master, slave) = openpty(80, 24);
     let mut reader = std::fs::File::from(master);
     let drain = std::thread::spawn(move || {
         let mut buf = [0u8; 65536];
