@@ -308,6 +308,19 @@ fn screen(bytes: &str, cols: usize) -> Vec<String> {
         .collect()
 }
 
+/// A session of its own with the terminal as its controlling terminal, so that ^C typed there
+/// is a SIGINT for it (and echoed as a person would see it).
+fn controlled_by_the_terminal(cmd: &mut std::process::Command) {
+    // SAFETY: setsid and ioctl are async-signal-safe; nothing else runs between fork and exec.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(cmd, || {
+            libc::setsid();
+            libc::ioctl(0, libc::TIOCSCTTY as _, 0);
+            Ok(())
+        });
+    }
+}
+
 #[test]
 fn ctrl_c_typed_at_the_terminal_leaves_no_spinner_on_screen() {
     let f = Fixture::with(
@@ -318,16 +331,7 @@ fn ctrl_c_typed_at_the_terminal_leaves_no_spinner_on_screen() {
         },
     );
     let mut cmd = on_a_terminal(&f, &["reject", ims_share::emulator::seed::images::UBUNTU]);
-    // A session of its own with the terminal as its controlling terminal, so that ^C typed
-    // there is a SIGINT for it (and echoed as a person would see it).
-    // SAFETY: setsid and ioctl are async-signal-safe; nothing else runs between fork and exec.
-    unsafe {
-        std::os::unix::process::CommandExt::pre_exec(&mut cmd, || {
-            libc::setsid();
-            libc::ioctl(0, libc::TIOCSCTTY as _, 0);
-            Ok(())
-        });
-    }
+    controlled_by_the_terminal(&mut cmd);
     let mut s = Session::start(cmd);
     s.wait_for("waiting for 1 job");
     s.press("\x03");
@@ -368,14 +372,7 @@ fn several_targets_draw_one_progress_line_each_and_leave_none() {
             ims_share::emulator::seed::images::UBUNTU,
         ],
     );
-    // SAFETY: as in the test above.
-    unsafe {
-        std::os::unix::process::CommandExt::pre_exec(&mut cmd, || {
-            libc::setsid();
-            libc::ioctl(0, libc::TIOCSCTTY as _, 0);
-            Ok(())
-        });
-    }
+    controlled_by_the_terminal(&mut cmd);
     let mut s = Session::start(cmd);
     let progress = |shown: &[String]| -> Vec<String> {
         shown
