@@ -62,6 +62,7 @@ fn the_bad_input_matrix() {
     let rows = vec![
         row(&["--request-timeout", "0s", "status"], &["'0s' is zero"]),
         row(&["wait", "--interval", "0ms", "x"], &["'0ms' is zero"]),
+        row(&["accept", "--timeout", "0s", "x"], &["'0s' is zero"]),
         row(
             &[
                 "accept",
